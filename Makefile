@@ -1,0 +1,160 @@
+# retort - one non-recursive GNU Makefile.
+#
+#   make                 build build/retort, build/libretort.{a,so}, build/retort.pc
+#   make check           install missing Debian packages, build, run every test
+#   make demo            build and run the sample project on SQLite
+#   make install PREFIX=/usr/local [DESTDIR=...]
+#
+# Knobs: DEVELOPER=1 (warnings are errors; `make check` sets it),
+# SANITIZE=address,undefined, CC=clang, O=build-dir.  Local overrides go in
+# an untracked config.mak.
+
+-include config.mak
+
+O        ?= build
+PREFIX   ?= /usr/local
+CC       ?= cc
+PKGS     := sqlite3 libpq
+PKG_CONFIG ?= pkg-config
+
+WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wold-style-definition -Wpointer-arith \
+	-Wwrite-strings -Wvla -Wformat=2 -Wformat-security -Wundef \
+	-Wcast-qual -Wimplicit-fallthrough -Wdeclaration-after-statement \
+	-fno-common
+
+CFLAGS   ?= -O2 -g
+ifeq ($(DEVELOPER),1)
+WARNINGS += -Werror
+endif
+ifneq ($(SANITIZE),)
+CFLAGS   := -O1 -g -fno-omit-frame-pointer
+SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) -fPIC \
+	-fvisibility=hidden -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
+
+LIB_SRC  := $(sort $(wildcard src/*.c src/util/*.c src/config/*.c \
+	src/graph/*.c src/script/*.c src/db/*.c src/migrate/*.c \
+	src/report/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+UNIT_SRC := $(sort $(wildcard t/unit/test_*.c))
+HELPER_SRC := $(sort $(wildcard t/helper/*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(O)/%.o)
+UNIT_BIN := $(UNIT_SRC:%.c=$(O)/%)
+HELPER_OBJ := $(HELPER_SRC:%.c=$(O)/%.o)
+
+SONAME   := libretort.so.0
+PROGRAMS := $(O)/retort $(O)/libretort.a $(O)/libretort.so $(O)/retort.pc
+
+.PHONY: all check unit e2e conformance test-asan demo install clean \
+	headertest format format-check deps valgrind-check bench
+
+all: $(PROGRAMS) $(UNIT_BIN) $(O)/t/helper/rt-test-tool
+
+# Recompile everything when the effective flags change (git's GIT-CFLAGS).
+$(O)/CFLAGS: FORCE
+	@mkdir -p $(O)
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || \
+		echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
+.PHONY: FORCE
+
+$(O)/%.o: %.c $(O)/CFLAGS
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/libretort.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(O)/libretort.so: $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(O)/retort: $(CLI_OBJ) $(O)/libretort.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(O)/libretort.a $(PKG_LIBS)
+
+$(O)/t/unit/%: t/unit/%.c $(O)/libretort.a $(O)/CFLAGS
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(O)/libretort.a \
+		$(PKG_LIBS) -lcmocka $(ALL_LDFLAGS)
+
+$(O)/t/helper/rt-test-tool: $(HELPER_OBJ) $(O)/libretort.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(HELPER_OBJ) $(O)/libretort.a $(PKG_LIBS)
+
+$(O)/retort.pc: retort.pc.in Makefile
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/.*RETORT_VERSION *"\(.*\)"/\1/p' include/retort/common.h)|' $< > $@
+
+# --- tests -----------------------------------------------------------------
+# `make check` is the one command CI runs: Debian packages, a DEVELOPER=1
+# build, every test, then the same tests under ASan+UBSan.
+check: deps
+	$(MAKE) DEVELOPER=1 all
+	$(MAKE) DEVELOPER=1 O=$(O) test
+	$(MAKE) DEVELOPER=1 O=$(O)-asan SANITIZE=address,undefined all
+	$(MAKE) DEVELOPER=1 O=$(O)-asan SANITIZE=address,undefined test
+	$(MAKE) O=$(O) conformance
+	@echo "check: all stages passed"
+
+test: all
+	RT_BUILD=$(abspath $(O)) prove --exec t/run-test.sh $(PROVE_OPTS) \
+		$(UNIT_BIN) $(sort $(wildcard t/t[0-9]*.sh))
+
+unit: all
+	RT_BUILD=$(abspath $(O)) prove --exec t/run-test.sh $(UNIT_BIN)
+
+e2e: all
+	RT_BUILD=$(abspath $(O)) prove --exec t/run-test.sh \
+		$(if $(T),$(addprefix t/,$(T)),$(sort $(wildcard t/t[0-9]*.sh)))
+
+conformance: all
+	t/conformance.sh $(abspath $(O))/retort
+
+valgrind-check: all
+	RT_BUILD=$(abspath $(O)) RT_TEST_WRAPPER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' \
+		prove --exec t/run-test.sh $(UNIT_BIN) $(sort $(wildcard t/t[0-9]*.sh))
+
+deps:
+	@scripts/install-deps.sh
+
+demo: deps
+	$(MAKE) all
+	scripts/demo.sh $(abspath $(O))/retort
+
+bench: all
+	bench/run.sh $(abspath $(O))/retort
+
+headertest:
+	@set -e; for h in include/retort/*.h; do \
+		echo "#include \"$${h#include/}\"" | \
+		$(CC) -std=c11 -Wall -Wextra -Wpedantic -Werror -Iinclude \
+			-x c -fsyntax-only -; \
+	done; echo "headertest: ok"
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/retort
+	install -m 755 $(O)/retort $(DESTDIR)$(PREFIX)/bin/retort
+	install -m 644 $(O)/libretort.a $(DESTDIR)$(PREFIX)/lib/libretort.a
+	install -m 755 $(O)/libretort.so $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libretort.so
+	install -m 644 include/retort/*.h $(DESTDIR)$(PREFIX)/include/retort/
+	install -m 644 $(O)/retort.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/retort.pc
+
+clean:
+	rm -rf $(O) $(O)-asan t/trash.*
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HELPER_OBJ:.o=.d)

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Install the Debian packages retort needs to build and test, if missing.
+# Runs apt-get only when something is absent, so a prepared machine pays
+# nothing.  See README.md "Dependencies" for why each one is here.
+set -e
+PKGS="build-essential pkgconf libsqlite3-dev libpq-dev libcmocka-dev \
+sqlite3 postgresql perl python3 clang libclang-rt-14-dev valgrind"
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing Debian packages:$missing"
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing

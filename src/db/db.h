@@ -1,0 +1,107 @@
+/*
+ * db.h - the database layer: one connection behind a driver vtable, and
+ * the version table (alembic_version) on top of it.
+ *
+ * Only db/sqlite.c includes <sqlite3.h> (and, later, only db/postgres.c
+ * includes <libpq-fe.h>); everything else talks to struct rt_db.  The
+ * version table's SQL is rendered by rt_vt_render() for both the online
+ * run and offline (--sql) output, so the two cannot drift apart.
+ */
+#ifndef RT_DB_H
+#define RT_DB_H
+
+#include "util/compat.h"
+#include "util/buf.h"
+#include "util/strvec.h"
+#include "config/url.h"
+#include "graph/plan.h"
+
+struct rt_error;
+struct rt_db;
+
+/* Called with each SQL statement before it runs (for SQL echo). */
+typedef void (*rt_sql_echo_fn)(void *baton, const char *sql);
+
+struct rt_db_options {
+	rt_sql_echo_fn echo; /* NULL = quiet */
+	void *echo_baton;
+	/* read-only commands: never create the database file */
+	bool read_only;
+};
+
+/*
+ * Open a connection for `url`.  SQLite paths are relative to the current
+ * directory; the file is created unless `read_only`.  RT_EDB with the
+ * driver's message (never the password).
+ */
+int rt_db_open(struct rt_db **out, const struct rt_url *url,
+	       const struct rt_db_options *opts, struct rt_error *err);
+void rt_db_close(struct rt_db *db);
+enum rt_dialect rt_db_dialect(const struct rt_db *db);
+
+/*
+ * Run a script of one or more statements.  On failure RT_EDB with
+ * "<path>:<line>: <database message>" where line is the line of the
+ * failing statement (`first_line` is the line of text[0] in `path`).
+ */
+int rt_db_exec_script(struct rt_db *db, const char *sql, const char *path,
+		      unsigned first_line, struct rt_error *err);
+/* Run one statement; *changes (if not NULL) gets the affected row count. */
+int rt_db_exec(struct rt_db *db, const char *sql, long *changes,
+	       struct rt_error *err);
+
+/*
+ * Transactions.  rt_db_begin takes the write lock at once (SQLite BEGIN
+ * IMMEDIATE), waiting up to the busy timeout, so two migrating processes
+ * serialise instead of failing.
+ */
+int rt_db_begin(struct rt_db *db, struct rt_error *err);
+int rt_db_commit(struct rt_db *db, struct rt_error *err);
+/* Never fails visibly; safe to call when no transaction is open. */
+void rt_db_rollback(struct rt_db *db);
+bool rt_db_in_transaction(const struct rt_db *db);
+
+/* --- the version table ------------------------------------------------ */
+
+struct rt_vt_name {
+	const char *schema; /* NULL = default */
+	const char *table;  /* "alembic_version" */
+};
+
+int rt_vt_exists(bool *out, struct rt_db *db, const struct rt_vt_name *vt,
+		 struct rt_error *err);
+/* CREATE TABLE with Alembic's exact DDL (alembic.md §8.1). */
+int rt_vt_create(struct rt_db *db, const struct rt_vt_name *vt,
+		 struct rt_error *err);
+/* Rows in the order the database returns them (no ORDER BY, as Alembic). */
+int rt_vt_read(struct rt_strvec *out, struct rt_db *db,
+	       const struct rt_vt_name *vt, struct rt_error *err);
+/*
+ * Apply one change.  An UPDATE or DELETE that does not match exactly one
+ * row fails with Alembic's "Online migration expected to match one row
+ * when updating 'a' to 'b' in 'alembic_version'; 0 found".
+ */
+int rt_vt_apply(struct rt_db *db, const struct rt_vt_name *vt,
+		const struct rt_vt_op *op, struct rt_error *err);
+/* DELETE every row (stamp --purge). */
+int rt_vt_purge(struct rt_db *db, const struct rt_vt_name *vt,
+		struct rt_error *err);
+
+/*
+ * The SQL text of a version-table statement for `dialect`, exactly as
+ * Alembic renders it (no trailing ';'):
+ *   CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n...
+ *   INSERT INTO alembic_version (version_num) VALUES ('x')
+ *   UPDATE alembic_version SET version_num='b' WHERE
+ *     alembic_version.version_num = 'a'
+ *   DELETE FROM alembic_version WHERE alembic_version.version_num = 'x'
+ *   DROP TABLE alembic_version
+ */
+void rt_vt_render_create(struct rt_buf *out, enum rt_dialect dialect,
+			 const struct rt_vt_name *vt);
+void rt_vt_render_op(struct rt_buf *out, enum rt_dialect dialect,
+		     const struct rt_vt_name *vt, const struct rt_vt_op *op);
+void rt_vt_render_drop(struct rt_buf *out, enum rt_dialect dialect,
+		       const struct rt_vt_name *vt);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * plan.h - what `upgrade`, `downgrade` and `stamp` will do, computed
+ * without touching a database.
+ *
+ * A plan is the list of steps in execution order; each step names the
+ * revision whose script runs (none for stamp), the log line Alembic prints
+ * for it, and the version-table changes that go with it (Alembic's "head
+ * maintainer", alembic.md §8.4/§8.5).  The same plan drives an online run
+ * (migrate/run.c) and offline SQL (migrate/offline.c), so both agree.
+ *
+ * `rows` are the version table's rows in the order the database returned
+ * them (that order decides where `downgrade -1` starts with several
+ * heads).
+ */
+#ifndef RT_PLAN_H
+#define RT_PLAN_H
+
+#include "util/compat.h"
+#include "util/strvec.h"
+#include "graph/revision.h"
+#include "retort/error.h"
+
+struct rt_revmap;
+
+enum rt_vt_op_kind {
+	RT_VT_INSERT, /* INSERT `to` */
+	RT_VT_UPDATE, /* UPDATE `from` -> `to` */
+	RT_VT_DELETE  /* DELETE `from` */
+};
+
+struct rt_vt_op {
+	enum rt_vt_op_kind kind;
+	const char *from; /* borrowed revision ids */
+	const char *to;
+};
+
+enum rt_step_kind {
+	RT_STEP_UPGRADE,
+	RT_STEP_DOWNGRADE,
+	RT_STEP_STAMP
+};
+
+struct rt_step {
+	enum rt_step_kind kind;
+	const struct rt_revision *rev; /* NULL for stamp steps */
+	/* e.g. "Running upgrade a -> b, msg" (no logger prefix); owned */
+	char *log_line;
+	struct rt_vt_op *ops; /* owned array */
+	size_t nr_ops;
+};
+
+struct rt_plan {
+	struct rt_step *steps;
+	size_t nr;
+	size_t alloc;
+	/* warnings to print before running, e.g. "downgrade -1 from multiple
+	   heads is ambiguous; ..." */
+	struct rt_strvec warnings;
+	/*
+	 * Where Alembic itself fails part-way through (it crashes after
+	 * committing some steps), the plan keeps the steps it completes and
+	 * sets `fail_after` to their number and `failure` to the error to
+	 * report after running them.  fail_after < 0: no such failure.
+	 */
+	long fail_after;
+	struct rt_error failure;
+};
+
+#define RT_PLAN_INIT { NULL, 0, 0, RT_STRVEC_INIT, -1, RT_ERROR_INIT }
+
+/*
+ * Plan `upgrade TARGET` from `rows` (§8.2, relative forms §5.4).  Errors
+ * are Alembic's: "Range revision not allowed" is the caller's job; here
+ * e.g. "Relative revision +2 didn't produce 2 migrations",
+ * "Ambiguous walk", "Requested revision X overlaps with other requested
+ * revisions Y", the multiple-heads message.
+ */
+int rt_plan_upgrade(struct rt_plan *out, const struct rt_revmap *map,
+		    const char *const *rows, size_t nr_rows,
+		    const char *target, struct rt_error *err);
+/* Plan `downgrade TARGET` from `rows` (§8.2, §5.4). */
+int rt_plan_downgrade(struct rt_plan *out, const struct rt_revmap *map,
+		      const char *const *rows, size_t nr_rows,
+		      const char *target, struct rt_error *err);
+/*
+ * Plan `stamp TARGETS...` (§8.5).  With `purge` the rows are taken as
+ * empty (the caller deletes them all first).
+ */
+int rt_plan_stamp(struct rt_plan *out, const struct rt_revmap *map,
+		  const char *const *rows, size_t nr_rows,
+		  const char *const *targets, size_t nr_targets, bool purge,
+		  struct rt_error *err);
+void rt_plan_release(struct rt_plan *plan);
+
+#endif

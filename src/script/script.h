@@ -1,0 +1,128 @@
+/*
+ * script.h - revision scripts on disk: reading the versions folders,
+ * parsing the SQL script format (SPEC.md §4), and writing new scripts.
+ *
+ *   rt_scan_versions()   every *.sql file of the version locations, in
+ *                        sorted file-name order, parsed into revisions
+ *   rt_sqlscript_parse() one script's header and its two sections
+ *   rt_script_slug(), rt_script_filename(), rt_script_render()
+ *                        the pieces `revision` and `merge` need
+ *   rt_script_init_layout()  what `init DIR` writes
+ */
+#ifndef RT_SCRIPT_H
+#define RT_SCRIPT_H
+
+#include "util/compat.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/strvec.h"
+#include "graph/revision.h"
+
+#include <time.h>
+
+struct rt_error;
+
+/*
+ * Parse one SQL revision script.  `path` must be absolute (it is stored in
+ * the revision).  Header lines are the leading `--` comment block:
+ *   -- <message line(s)>
+ *   --
+ *   -- Revision ID: <id>              required
+ *   -- Revises: <id>[, <id>...]       empty or absent for a base
+ *   -- Create Date: <text>            informational
+ *   -- Branch Labels: <l>[, <l>...]   optional
+ *   -- Depends On: <id|label>[, ...]  optional
+ *   -- Transactional: false           optional
+ * then `-- +upgrade` and `-- +downgrade` open the two sections (upgrade
+ * first; `-- +downgrade` may be absent, meaning an empty downgrade).
+ * Errors (RT_EPARSE) name "path:line" and say what to add or fix: a missing
+ * `Revision ID`, a missing `-- +upgrade`, an id containing '@', '-' or '+',
+ * an id longer than 32 characters (alembic_version is VARCHAR(32)), a
+ * duplicate header key, sections out of order.
+ */
+int rt_sqlscript_parse(struct rt_revision **out, struct rt_arena *arena,
+		       const char *path, const char *text, size_t len,
+		       struct rt_error *err);
+
+/*
+ * Load every revision script in `dirs` (absolute paths; each directory's
+ * files sorted by name, directories in the given order).  Files ending in
+ * ".sql" are parsed; names starting with "." or "__init__", and other
+ * extensions, are skipped.  Sets load_order.  A directory that does not
+ * exist is skipped (as Alembic does); one that cannot be read is RT_EIO
+ * naming it.  The array *out is allocated in `arena`.
+ */
+int rt_scan_versions(const struct rt_revision ***out, size_t *nr,
+		     struct rt_arena *arena, const struct rt_strvec *dirs,
+		     struct rt_error *err);
+
+/*
+ * Alembic's slug: runs of word characters joined by '_', lower-cased, cut
+ * at `truncate_len` (<= 0 means 40) back to the last '_' plus '_'.
+ * Caller frees.
+ */
+char *rt_script_slug(const char *message, int truncate_len);
+
+/*
+ * Expand a file_template (`%(rev)s_%(slug)s` by default; tokens rev, slug,
+ * epoch, year, month, day, hour, minute, second with printf-style specs
+ * such as `%(month).2d`) into a file name without extension.  RT_ECONFIG
+ * for an unknown token or spec.  Caller frees *out.
+ */
+int rt_script_filename(char **out, const char *file_template, const char *rev,
+		       const char *slug, const struct tm *when, time_t epoch,
+		       struct rt_error *err);
+
+/* What a new revision script contains. */
+struct rt_newrev {
+	const char *id;
+	const char *message;          /* NULL or "" = "empty message" */
+	const char *const *down_revisions; /* NULL-terminated, may be empty */
+	const char *const *branch_labels;
+	const char *const *depends_on;
+	const char *create_date;      /* e.g. "2026-11-24 12:00:00.123456" */
+	const char *upgrade_sql;      /* body text or NULL */
+	const char *downgrade_sql;
+};
+
+/*
+ * Render `tmpl` (the project's script.sql.tmpl) for `nr`.  Placeholders
+ * are ${message}, ${up_revision}, ${down_revision} (joined ", "),
+ * ${create_date}, ${branch_labels}, ${depends_on}, ${upgrades},
+ * ${downgrades}; a line holding ${branch_labels} or ${depends_on} is left
+ * out when that value is empty.  RT_EPARSE for an unknown placeholder
+ * (naming the template line).
+ */
+int rt_script_render(struct rt_buf *out, const char *tmpl,
+		     const char *tmpl_path, const struct rt_newrev *nr,
+		     struct rt_error *err);
+
+/* The default script.sql.tmpl text written by `init`. */
+const char *rt_script_default_template(void);
+
+/* 12 random lowercase hex digits (from /dev/urandom). Caller frees. */
+char *rt_script_new_id(void);
+
+/*
+ * Create Date text for `now`: local time (or, when `tz` is set, that zone
+ * with its UTC offset) in Python's str(datetime) form.  RT_ECONFIG
+ * "Can't locate timezone: X" for an unknown zone.  Caller frees *out; the
+ * broken-down time used is stored in *when for file_template.
+ */
+int rt_script_create_date(char **out, struct tm *when, const char *tz,
+			  struct rt_error *err);
+
+/*
+ * `init DIR`: create DIR (which must be absent or empty: else RT_EEXISTS
+ * "Directory DIR already exists and is not empty"), DIR/versions,
+ * DIR/script.sql.tmpl, DIR/README, and `ini_path` unless it exists.
+ * `status` is called before and after each item with Alembic's texts
+ * ("Creating directory /abs/DIR ...", "  done", "File X already exists,
+ * skipping") so the CLI can print them as they happen.
+ */
+typedef void (*rt_status_fn)(void *baton, const char *text, bool newline);
+int rt_script_init_layout(const char *dir, const char *ini_path,
+			  rt_status_fn status, void *baton,
+			  struct rt_error *err);
+
+#endif

@@ -1,0 +1,177 @@
+/*
+ * fs.c - file and path helpers of fs.h.
+ */
+#include "compat.h"
+#include "fs.h"
+#include "alloc.h"
+#include "../error_raise.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int rt_fs_read_file(struct rt_buf *out, const char *path, struct rt_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[8192];
+	size_t n;
+	int ret = 0;
+
+	if (!f)
+		return rt_error_set_at(err, errno == ENOENT ? RT_ENOTFOUND : RT_EIO,
+				       path, 0, "cannot read '%s': %s", path,
+				       strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		rt_buf_add(out, chunk, n);
+	if (ferror(f))
+		ret = rt_error_set_at(err, RT_EIO, path, 0,
+				      "cannot read '%s': %s", path,
+				      strerror(errno));
+	fclose(f);
+	return ret;
+}
+
+int rt_fs_write_file(const char *path, const char *data, size_t len,
+		     bool exclusive, struct rt_error *err)
+{
+	int flags = O_WRONLY | O_CREAT | (exclusive ? O_EXCL : O_TRUNC);
+	int fd = open(path, flags, 0666);
+	size_t done = 0;
+
+	if (fd < 0)
+		return rt_error_set_at(err, errno == EEXIST ? RT_EEXISTS : RT_EIO,
+				       path, 0, "cannot write '%s': %s", path,
+				       strerror(errno));
+	while (done < len) {
+		ssize_t w = write(fd, data + done, len - done);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return rt_error_set_at(err, RT_EIO, path, 0,
+					       "cannot write '%s': %s", path,
+					       strerror(errno));
+		}
+		done += (size_t)w;
+	}
+	if (close(fd) < 0)
+		return rt_error_set_at(err, RT_EIO, path, 0,
+				       "cannot write '%s': %s", path,
+				       strerror(errno));
+	return 0;
+}
+
+int rt_fs_list_dir(struct rt_strvec *out, const char *path,
+		   struct rt_error *err)
+{
+	DIR *d = opendir(path);
+	struct rt_strvec names = RT_STRVEC_INIT;
+	struct dirent *de;
+
+	if (!d)
+		return rt_error_set_at(err, errno == ENOENT ? RT_ENOTFOUND : RT_EIO,
+				       path, 0, "cannot read directory '%s': %s",
+				       path, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		rt_strvec_push(&names, de->d_name);
+	}
+	closedir(d);
+	rt_strvec_sort(&names);
+	for (size_t i = 0; i < names.nr; i++)
+		rt_strvec_push(out, names.v[i]);
+	rt_strvec_clear(&names);
+	return 0;
+}
+
+bool rt_fs_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool rt_fs_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+int rt_fs_mkdir(const char *path, struct rt_error *err)
+{
+	if (mkdir(path, 0777) == 0 || (errno == EEXIST && rt_fs_is_dir(path)))
+		return 0;
+	return rt_error_set_at(err, RT_EIO, path, 0,
+			       "cannot create directory '%s': %s", path,
+			       strerror(errno));
+}
+
+char *rt_path_join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir);
+
+	if (dl && dir[dl - 1] == '/')
+		return rt_xstrfmt("%s%s", dir, name);
+	return rt_xstrfmt("%s/%s", dir, name);
+}
+
+char *rt_path_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return rt_xstrdup(".");
+	if (slash == path)
+		return rt_xstrdup("/");
+	return rt_xstrndup(path, (size_t)(slash - path));
+}
+
+static const char *component_end(const char *p)
+{
+	while (*p && *p != '/')
+		p++;
+	return p;
+}
+
+/* Append component `c` (length n) to the normalised absolute path `out`. */
+static void push_component(struct rt_buf *out, const char *c, size_t n)
+{
+	if (n == 0 || (n == 1 && c[0] == '.'))
+		return;
+	if (n == 2 && c[0] == '.' && c[1] == '.') {
+		char *slash = strrchr(out->buf, '/');
+		rt_buf_setlen(out, slash ? (size_t)(slash - out->buf) : 0);
+		return;
+	}
+	rt_buf_addch(out, '/');
+	rt_buf_add(out, c, n);
+}
+
+char *rt_path_absolute(const char *path)
+{
+	struct rt_buf out = RT_BUF_INIT;
+	const char *p;
+
+	if (path[0] != '/') {
+		char *cwd = getcwd(NULL, 0);
+		if (!cwd)
+			RT_BUG("getcwd failed: %s", strerror(errno));
+		for (p = cwd; *p;) {
+			const char *e = component_end(p);
+			push_component(&out, p, (size_t)(e - p));
+			p = *e ? e + 1 : e;
+		}
+		free(cwd);
+	}
+	for (p = path; *p;) {
+		const char *e = component_end(p);
+		push_component(&out, p, (size_t)(e - p));
+		p = *e ? e + 1 : e;
+	}
+	if (!out.len)
+		rt_buf_addch(&out, '/');
+	return rt_buf_detach(&out);
+}
