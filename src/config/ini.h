@@ -20,6 +20,7 @@
 
 struct rt_error;
 struct rt_ini;
+struct rt_strvec;
 
 /*
  * Parse `text` (`len` bytes) read from `path` (used in messages and for
@@ -43,10 +44,21 @@ unsigned rt_ini_line(const struct rt_ini *ini, const char *section,
 		     const char *key);
 
 /*
+ * Append to `out` the (lower-cased) keys visible in `section`: its own, in
+ * file order, then those of [DEFAULT] it does not override (Python's
+ * options() order, without the built-in `here`).  Nothing is appended when
+ * the section does not exist; "DEFAULT" lists [DEFAULT] alone.
+ */
+void rt_ini_keys(struct rt_strvec *out, const struct rt_ini *ini,
+		 const char *section);
+
+/*
  * The interpolated value of `key` (case-insensitive) in `section`,
  * falling back to [DEFAULT].  *out is NULL and 0 is returned when the key
  * is absent; otherwise the caller frees *out.  A bad `%` sequence or a
- * reference to a missing key is RT_EPARSE naming file and line.
+ * reference to a missing key is RT_EPARSE naming file and line.  A section
+ * that does not exist has no keys at all (not even DEFAULT ones, as in
+ * Python); "DEFAULT" reads [DEFAULT] itself; `here` is always set.
  */
 int rt_ini_get(char **out, const struct rt_ini *ini, const char *section,
 	       const char *key, struct rt_error *err);

@@ -113,6 +113,20 @@ int rt_script_create_date(char **out, struct tm *when, const char *tz,
 			  struct rt_error *err);
 
 /*
+ * The same for a given instant (`sec` since the epoch plus `usec`
+ * microseconds), so a caller can use one instant for both the Create Date
+ * and file_template's %(epoch)s, and tests get fixed output.  `tz` is
+ * looked up as python-dateutil does: a zone file under
+ * /usr/share/zoneinfo (the name as written, then upper-cased), a POSIX TZ
+ * string ("CET-1CEST,M3.5.0,M10.5.0/3"; "UTC+3" means three hours east,
+ * as dateutil reads it), "UTC"/"GMT", and, as retort's extension, a fixed
+ * offset such as "+01:00".  NULL or "" = local time, printed without an
+ * offset.  `when` may be NULL.
+ */
+int rt_script_date_at(char **out, struct tm *when, const char *tz,
+		      time_t sec, long usec, struct rt_error *err);
+
+/*
  * `init DIR`: create DIR (which must be absent or empty: else RT_EEXISTS
  * "Directory DIR already exists and is not empty"), DIR/versions,
  * DIR/script.sql.tmpl, DIR/README, and `ini_path` unless it exists.

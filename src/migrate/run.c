@@ -1,0 +1,395 @@
+/*
+ * run.c - upgrade, downgrade and stamp against a live database.
+ *
+ * The plan (graph/plan.c) is computed first, before anything is written,
+ * so a bad target or a broken graph never touches the database.  Then,
+ * by default, each step runs in its own transaction together with its
+ * version-table change (SQLite's DDL is transactional, so a failed step
+ * leaves nothing behind).  Every transaction starts with the write lock
+ * (BEGIN IMMEDIATE) and re-reads alembic_version: if another process
+ * moved the database meanwhile, the plan is made again from what is
+ * there, so concurrent `upgrade head` runs apply each revision once.
+ * With transaction_per_migration = false the whole run is one
+ * transaction.
+ */
+#include "util/compat.h"
+#include "migrate/migrate.h"
+#include "migrate/context.h"
+#include "retort/commands.h"
+#include "error_raise.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+
+int rt_migrate_plan(struct rt_plan *plan, struct rt_context *ctx,
+		    const struct rt_run_request *req,
+		    const char *const *rows, size_t nr_rows,
+		    struct rt_error *err)
+{
+	switch (req->kind) {
+	case RT_STEP_UPGRADE:
+		return rt_plan_upgrade(plan, ctx->map, rows, nr_rows,
+				       req->target, err);
+	case RT_STEP_DOWNGRADE:
+		return rt_plan_downgrade(plan, ctx->map, rows, nr_rows,
+					 req->target, err);
+	case RT_STEP_STAMP:
+		return rt_plan_stamp(plan, ctx->map, rows, nr_rows,
+				     req->targets, req->nr_targets, req->purge,
+				     err);
+	}
+	RT_BUG("unknown step kind %d", (int)req->kind);
+}
+
+void rt_migrate_apply_op(struct rt_strvec *rows, const struct rt_vt_op *op)
+{
+	size_t i;
+
+	if (op->kind == RT_VT_INSERT) {
+		rt_strvec_push(rows, op->to);
+		return;
+	}
+	for (i = 0; i < rows->nr; i++)
+		if (!strcmp(rows->v[i], op->from))
+			break;
+	if (i == rows->nr)
+		return;
+	free((void *)(uintptr_t)rows->v[i]);
+	if (op->kind == RT_VT_UPDATE) {
+		rows->v[i] = rt_xstrdup(op->to);
+		return;
+	}
+	memmove(&rows->v[i], &rows->v[i + 1],
+		(rows->nr - i) * sizeof(*rows->v)); /* moves the NULL too */
+	rows->nr--;
+}
+
+const char *rt_migrate_step_sql(const struct rt_step *step, unsigned *line)
+{
+	*line = 0;
+	if (!step->rev || step->kind == RT_STEP_STAMP)
+		return "";
+	if (step->kind == RT_STEP_UPGRADE) {
+		*line = step->rev->upgrade_line;
+		return step->rev->upgrade_sql ? step->rev->upgrade_sql : "";
+	}
+	*line = step->rev->downgrade_line;
+	return step->rev->downgrade_sql ? step->rev->downgrade_sql : "";
+}
+
+/* "a, b" or "<base>" for messages about where the database stands. */
+static void describe_rows(struct rt_buf *out, const struct rt_strvec *rows)
+{
+	if (!rows->nr) {
+		rt_buf_adds(out, "<base> (no revision)");
+		return;
+	}
+	for (size_t i = 0; i < rows->nr; i++)
+		rt_buf_addf(out, "%s%s", i ? ", " : "", rows->v[i]);
+}
+
+static bool same_rows(const struct rt_strvec *a, const struct rt_strvec *b)
+{
+	if (a->nr != b->nr)
+		return false;
+	for (size_t i = 0; i < a->nr; i++)
+		if (!rt_strvec_contains(b, a->v[i]))
+			return false;
+	return true;
+}
+
+struct runner {
+	struct rt_context *ctx;
+	struct rt_db *db;
+	struct rt_vt_name vt;
+	const struct rt_run_request *req;
+	struct rt_plan plan;
+	struct rt_strvec rows; /* alembic_version as the next step sees it */
+	bool per_step;
+};
+
+/*
+ * Inside a transaction: make sure the version table exists (emptied for
+ * stamp --purge), read it, and plan from what is really there.
+ */
+static int prepare_locked(struct runner *r, struct rt_error *err)
+{
+	bool exists = false;
+	int ret = rt_vt_exists(&exists, r->db, &r->vt, err);
+
+	if (ret == 0 && !exists)
+		ret = rt_vt_create(r->db, &r->vt, err);
+	if (ret == 0 && r->req->purge)
+		ret = rt_vt_purge(r->db, &r->vt, err);
+	rt_strvec_clear(&r->rows);
+	if (ret == 0)
+		ret = rt_vt_read(&r->rows, r->db, &r->vt, err);
+	rt_plan_release(&r->plan);
+	if (ret == 0)
+		ret = rt_migrate_plan(&r->plan, r->ctx, r->req, r->rows.v,
+				      r->rows.nr, err);
+	return ret;
+}
+
+/* Run one step's SQL and version-table changes (no transaction control). */
+static int run_step_body(struct runner *r, const struct rt_step *step,
+			 struct rt_error *err)
+{
+	unsigned line;
+	const char *sql = rt_migrate_step_sql(step, &line);
+	int ret = 0;
+
+	if (*sql)
+		ret = rt_db_exec_script(r->db, sql, step->rev->path, line, err);
+	for (size_t i = 0; ret == 0 && i < step->nr_ops; i++)
+		ret = rt_vt_apply(r->db, &r->vt, &step->ops[i], err);
+	return ret;
+}
+
+/* Turn a step's failure into the message the user sees. */
+static int step_failed(struct runner *r, const struct rt_step *step,
+		       const struct rt_error *cause, const char *what_happened,
+		       struct rt_error *err)
+{
+	struct rt_buf where = RT_BUF_INIT;
+	const char *text = step->log_line;
+	int ret;
+
+	if (rt_starts_with(text, "Running "))
+		text += strlen("Running ");
+	describe_rows(&where, &r->rows);
+	ret = rt_error_set_at(err, cause->code, cause->loc.path, cause->loc.line,
+			      "%s failed: %s; %s; alembic_version is at %s. "
+			      "Fix the script, then run the command again",
+			      text, cause->message, what_happened, where.buf);
+	rt_buf_release(&where);
+	return ret;
+}
+
+/* A `Transactional: false` script: its SQL runs outside a transaction. */
+static int run_nontransactional(struct runner *r, const struct rt_step *step,
+				struct rt_error *err)
+{
+	struct rt_error cause = RT_ERROR_INIT;
+	unsigned line;
+	const char *sql = rt_migrate_step_sql(step, &line);
+	int ret = 0;
+
+	if (rt_db_in_transaction(r->db))
+		ret = rt_db_commit(r->db, err);
+	if (ret < 0)
+		return ret;
+	if (*sql && rt_db_exec_script(r->db, sql, step->rev->path, line,
+				      &cause) < 0)
+		return step_failed(r, step, &cause,
+				   "the script is not transactional, so the "
+				   "database may be partly changed: check it "
+				   "by hand before retrying",
+				   err);
+	ret = rt_db_begin(r->db, err);
+	for (size_t i = 0; ret == 0 && i < step->nr_ops; i++)
+		ret = rt_vt_apply(r->db, &r->vt, &step->ops[i], err);
+	if (ret == 0 && r->per_step)
+		ret = rt_db_commit(r->db, err);
+	return ret;
+}
+
+/*
+ * Per-step mode: the steps of the current plan, each in its own
+ * transaction.  Returns 1 when another process changed alembic_version
+ * between two steps (the caller plans again), 0 when done.
+ */
+static int run_steps_per_step(struct runner *r, struct rt_error *err)
+{
+	struct rt_strvec seen = RT_STRVEC_INIT;
+	int ret = 0;
+
+	for (size_t i = 0; i < r->plan.nr; i++) {
+		const struct rt_step *step = &r->plan.steps[i];
+		struct rt_error cause = RT_ERROR_INIT;
+		if ((long)i == r->plan.fail_after)
+			break;
+		if (i > 0) {
+			ret = rt_db_begin(r->db, err);
+			if (ret == 0)
+				ret = rt_vt_read(&seen, r->db, &r->vt, err);
+			if (ret < 0)
+				break;
+			if (!same_rows(&seen, &r->rows)) {
+				rt_db_rollback(r->db);
+				ret = 1;
+				break;
+			}
+			rt_strvec_clear(&seen);
+		}
+		rt_context_info(r->ctx, "%s", step->log_line);
+		if (step->rev && !step->rev->transactional &&
+		    step->kind != RT_STEP_STAMP) {
+			ret = run_nontransactional(r, step, err);
+		} else if (run_step_body(r, step, &cause) < 0) {
+			rt_db_rollback(r->db);
+			ret = step_failed(r, step, &cause,
+					  "its changes were rolled back", err);
+		} else {
+			ret = rt_db_commit(r->db, err);
+		}
+		if (ret < 0)
+			break;
+		for (size_t k = 0; k < step->nr_ops; k++)
+			rt_migrate_apply_op(&r->rows, &step->ops[k]);
+	}
+	rt_strvec_clear(&seen);
+	return ret;
+}
+
+static int run_per_step(struct runner *r, struct rt_error *err)
+{
+	int ret;
+
+	do {
+		ret = rt_db_begin(r->db, err);
+		if (ret == 0)
+			ret = prepare_locked(r, err);
+		if (ret < 0) {
+			rt_db_rollback(r->db);
+			return ret;
+		}
+		if (!r->plan.nr)
+			return rt_db_commit(r->db, err);
+		ret = run_steps_per_step(r, err);
+	} while (ret == 1);
+	return ret;
+}
+
+/* transaction_per_migration = false: everything or nothing. */
+static int run_single_transaction(struct runner *r, struct rt_error *err)
+{
+	struct rt_strvec start = RT_STRVEC_INIT;
+	int ret = rt_db_begin(r->db, err);
+
+	if (ret == 0)
+		ret = prepare_locked(r, err);
+	for (size_t i = 0; i < r->rows.nr; i++)
+		rt_strvec_push(&start, r->rows.v[i]);
+	for (size_t i = 0; ret == 0 && i < r->plan.nr; i++) {
+		const struct rt_step *step = &r->plan.steps[i];
+		struct rt_error cause = RT_ERROR_INIT;
+		if ((long)i == r->plan.fail_after)
+			break;
+		rt_context_info(r->ctx, "%s", step->log_line);
+		if (step->rev && !step->rev->transactional &&
+		    step->kind != RT_STEP_STAMP) {
+			ret = run_nontransactional(r, step, err);
+		} else if (run_step_body(r, step, &cause) < 0) {
+			rt_db_rollback(r->db);
+			rt_strvec_clear(&r->rows);
+			for (size_t k = 0; k < start.nr; k++)
+				rt_strvec_push(&r->rows, start.v[k]);
+			ret = step_failed(r, step, &cause,
+					  "the whole run was rolled back "
+					  "(transaction_per_migration = false)",
+					  err);
+		}
+		for (size_t k = 0; ret == 0 && k < step->nr_ops; k++)
+			rt_migrate_apply_op(&r->rows, &step->ops[k]);
+	}
+	if (ret == 0)
+		ret = rt_db_commit(r->db, err);
+	else
+		rt_db_rollback(r->db);
+	rt_strvec_clear(&start);
+	return ret;
+}
+
+static int run_online(struct rt_context *ctx, const struct rt_run_request *req,
+		      struct rt_error *err)
+{
+	struct runner r = { 0 };
+	struct rt_strvec rows = RT_STRVEC_INIT;
+	struct rt_plan plan = RT_PLAN_INIT;
+	int ret;
+
+	/*
+	 * Plan once from what the database holds now, without writing: a
+	 * bad target fails here and the database stays untouched.
+	 */
+	ret = rt_context_read_rows(&rows, ctx, err);
+	if (ret == 0)
+		ret = rt_migrate_plan(&plan, ctx, req, rows.v, rows.nr, err);
+	for (size_t i = 0; ret == 0 && i < plan.warnings.nr; i++)
+		rt_context_warn(ctx, "%s", plan.warnings.v[i]);
+	rt_strvec_clear(&rows);
+	rt_plan_release(&plan);
+	if (ret < 0)
+		return ret;
+
+	r.ctx = ctx;
+	r.req = req;
+	r.vt = rt_context_vt(ctx);
+	r.per_step = ctx->settings.transaction_per_migration;
+	r.plan = (struct rt_plan)RT_PLAN_INIT;
+	rt_strvec_init(&r.rows);
+	ret = rt_context_connect(&r.db, ctx, false, err);
+	if (ret == 0) {
+		rt_context_info(ctx, "Context impl %s.",
+				rt_db_dialect(r.db) == RT_DIALECT_SQLITE ?
+					"SQLiteImpl" :
+					"PostgresqlImpl");
+		rt_context_info(ctx, "Will assume transactional DDL.");
+		ret = r.per_step ? run_per_step(&r, err) :
+				   run_single_transaction(&r, err);
+	}
+	if (ret == 0 && r.plan.fail_after >= 0)
+		ret = rt_error_set(err, r.plan.failure.code ? r.plan.failure.code :
+							      RT_ERROR,
+				   "%s", r.plan.failure.message);
+	rt_plan_release(&r.plan);
+	rt_strvec_clear(&r.rows);
+	rt_db_close(r.db);
+	return ret;
+}
+
+static int run(struct rt_context *ctx, const struct rt_run_request *req,
+	       bool sql, struct rt_error *err)
+{
+	int ret = rt_context_load_project(ctx, err);
+
+	if (ret < 0)
+		return ret;
+	if (sql)
+		return rt_offline_run(ctx, req, err);
+	return run_online(ctx, req, err);
+}
+
+int rt_upgrade(struct rt_context *ctx, const char *target,
+	       const struct rt_run_options *opts, struct rt_error *err)
+{
+	struct rt_run_request req = { RT_STEP_UPGRADE, target, NULL, 0,
+				      false };
+	bool sql = opts && opts->sql;
+
+	if (!sql && strchr(target, ':'))
+		return rt_error_set(err, RT_EUSAGE, "Range revision not allowed");
+	return run(ctx, &req, sql, err);
+}
+
+int rt_downgrade(struct rt_context *ctx, const char *target,
+		 const struct rt_run_options *opts, struct rt_error *err)
+{
+	struct rt_run_request req = { RT_STEP_DOWNGRADE, target, NULL, 0,
+				      false };
+	bool sql = opts && opts->sql;
+
+	if (!sql && strchr(target, ':'))
+		return rt_error_set(err, RT_EUSAGE, "Range revision not allowed");
+	return run(ctx, &req, sql, err);
+}
+
+int rt_stamp(struct rt_context *ctx, const char *const *targets,
+	     size_t nr_targets, const struct rt_run_options *opts,
+	     struct rt_error *err)
+{
+	struct rt_run_request req = { RT_STEP_STAMP, NULL, targets, nr_targets,
+				      opts && opts->purge };
+
+	return run(ctx, &req, opts && opts->sql, err);
+}
