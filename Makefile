@@ -57,7 +57,7 @@ PROGRAMS := $(O)/retort $(O)/libretort.a $(O)/libretort.so $(O)/retort.pc
 .PHONY: all check unit e2e conformance test-asan demo install clean \
 	headertest format format-check deps valgrind-check bench
 
-all: $(PROGRAMS) $(UNIT_BIN) $(O)/t/helper/rt-test-tool
+all: $(PROGRAMS) $(UNIT_BIN) $(if $(HELPER_SRC),$(O)/t/helper/rt-test-tool)
 
 # Recompile everything when the effective flags change (git's GIT-CFLAGS).
 $(O)/CFLAGS: FORCE
