@@ -25,13 +25,17 @@ typedef void (*rt_sql_echo_fn)(void *baton, const char *sql);
 struct rt_db_options {
 	rt_sql_echo_fn echo; /* NULL = quiet */
 	void *echo_baton;
-	/* read-only commands: never create the database file */
+	/* read-only commands: never create or change tables (the SQLite
+	   file itself is created by connecting, as with Alembic) */
 	bool read_only;
+	/* how long to wait for another connection's write lock, in
+	   milliseconds; 0 = the driver's default (30 s) */
+	unsigned lock_timeout_ms;
 };
 
 /*
  * Open a connection for `url`.  SQLite paths are relative to the current
- * directory; the file is created unless `read_only`.  RT_EDB with the
+ * directory; the file is created when missing.  RT_EDB with the
  * driver's message (never the password).
  */
 int rt_db_open(struct rt_db **out, const struct rt_url *url,

@@ -126,7 +126,7 @@ int rt_context_url(const struct rt_url **out, struct rt_context *ctx,
 
 bool rt_context_db_exists(struct rt_context *ctx)
 {
-	const struct rt_url *url;
+	const struct rt_url *url = NULL;
 
 	if (rt_context_url(&url, ctx, NULL) < 0)
 		return true; /* let the connection report the problem */
@@ -136,16 +136,35 @@ bool rt_context_db_exists(struct rt_context *ctx)
 	return rt_fs_exists(url->database);
 }
 
+/* [logger_sqlalchemy] level = INFO: log each statement, as SQLAlchemy. */
+static void echo_sql(void *baton, const char *sql)
+{
+	struct rt_context *ctx = baton;
+
+	if (ctx->log)
+		ctx->log(ctx->log_baton, RT_LOG_INFO, "sqlalchemy.engine.Engine",
+			 sql);
+}
+
 int rt_context_connect(struct rt_db **out, struct rt_context *ctx,
 		       bool read_only, struct rt_error *err)
 {
 	struct rt_db_options opts = { 0 };
-	const struct rt_url *url;
+	const struct rt_url *url = NULL;
 	int ret = rt_context_url(&url, ctx, err);
 
 	if (ret < 0)
 		return ret;
 	opts.read_only = read_only;
+	if (ctx->lock_timeout >= 0)
+		opts.lock_timeout_ms = ctx->lock_timeout * 1000 < 1 ?
+					       1 :
+					       (unsigned)(ctx->lock_timeout *
+							  1000);
+	if (ctx->settings.log_sql) {
+		opts.echo = echo_sql;
+		opts.echo_baton = ctx;
+	}
 	return rt_db_open(out, url, &opts, err);
 }
 
