@@ -13,6 +13,8 @@
 #include "util/alloc.h"
 #include "util/fs.h"
 
+#include <time.h>
+
 /* Alembic's rule for ids, plus the length alembic_version can hold. */
 static int check_rev_id(const struct rt_context *ctx, const char *id,
 			struct rt_error *err)
@@ -229,6 +231,7 @@ static int prepare(struct new_script *ns, struct rt_context *ctx,
 		   struct rt_error *err)
 {
 	const struct rt_revision *owner;
+	struct timespec now;
 	struct tm when;
 	int ret;
 
@@ -253,15 +256,17 @@ static int prepare(struct new_script *ns, struct rt_context *ctx,
 		ret = choose_dir(&ns->dir, ctx,
 				 ns->parents.nr ? ns->parents.items[0] : NULL,
 				 opts->version_path, err);
+	/* one instant for both Create Date and %(epoch)s */
+	clock_gettime(CLOCK_REALTIME, &now);
 	if (ret == 0)
-		ret = rt_script_create_date(&ns->date, &when,
-					    ctx->settings.timezone, err);
+		ret = rt_script_date_at(&ns->date, &when, ctx->settings.timezone,
+					now.tv_sec, now.tv_nsec / 1000, err);
 	if (ret < 0)
 		return ret;
 	ns->slug = rt_script_slug(opts->message ? opts->message : "",
 				  ctx->settings.truncate_slug_length);
 	ret = rt_script_filename(&ns->name, ctx->settings.file_template, ns->id,
-				 ns->slug, &when, mktime(&when), err);
+				 ns->slug, &when, now.tv_sec, err);
 	if (ret < 0)
 		return ret;
 	for (size_t i = 0; i < ns->parents.nr; i++)
