@@ -35,6 +35,24 @@ int rt__error_set(struct rt_error *err, int code, const char *path,
 	return code;
 }
 
+int rt_error_copy(struct rt_error *dst, const struct rt_error *src)
+{
+	int code = src->code ? src->code : RT_ERROR;
+
+	if (dst && !dst->code) {
+		*dst = *src;
+		dst->code = code;
+	}
+	return code;
+}
+
+int rt_error_mark_crash(struct rt_error *err, int code)
+{
+	if (err)
+		err->alembic_crash = 1;
+	return code;
+}
+
 void rt_free(void *ptr)
 {
 	free(ptr);

@@ -51,9 +51,17 @@ struct rt_error {
 	char message[2048]; /* one line, no trailing period */
 	const char *src_file; /* where retort raised it (debugging aid) */
 	int src_line;
+	/*
+	 * True when Alembic 1.8 itself crashes with a Python traceback in
+	 * this situation instead of printing "FAILED: ..." on stdout (a
+	 * failing SQL statement, `heads` on a broken graph, some relative
+	 * targets).  The CLI then prints its FAILED line on stderr, where
+	 * the traceback would be, so stdout stays what Alembic leaves.
+	 */
+	int alembic_crash;
 };
 
-#define RT_ERROR_INIT { 0, { { 0 }, 0 }, { 0 }, NULL, 0 }
+#define RT_ERROR_INIT { 0, { { 0 }, 0 }, { 0 }, NULL, 0, 0 }
 
 /* Reset `err` to RT_ERROR_INIT. */
 RT_EXTERN void rt_error_clear(struct rt_error *err);

@@ -77,8 +77,11 @@ int cli_finish(struct rt_cli *cli, int ret, const struct rt_error *err)
 {
 	if (ret >= 0)
 		return CLI_EXIT_OK;
+	fflush(stdout);
+	/* stdout only where Alembic prints FAILED there (see error.h) */
 	if (!cli->quiet)
-		printf("FAILED: %s\n", err->message);
+		fprintf(err->alembic_crash ? stderr : stdout, "FAILED: %s\n",
+			err->message);
 	fflush(stdout);
 	if (cli->raiseerr) {
 		fprintf(stderr, "retort: error %d raised at %s:%d", err->code,

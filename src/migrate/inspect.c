@@ -102,6 +102,9 @@ int rt_heads(struct rt_context *ctx, bool verbose, bool resolve_dependencies,
 	struct rt_revlist heads = RT_REVLIST_INIT;
 	int ret = rt_context_load_project(ctx, err);
 
+	/* Alembic's `heads` crashes on a broken graph (the others say FAILED) */
+	if (ret == RT_EGRAPH)
+		return rt_error_mark_crash(err, ret);
 	if (ret < 0)
 		return ret;
 	rt_revmap_heads(&heads, ctx->map, resolve_dependencies);

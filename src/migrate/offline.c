@@ -104,6 +104,15 @@ static int resolve_start(struct rt_strvec *rows, struct rt_context *ctx,
 	if (!*start || !strcmp(start, "base"))
 		return 0;
 	ret = rt_revmap_resolve(&list, ctx->map, start, err);
+	/* the start is one revision (Alembic's get_revision) */
+	if (ret == 0 && list.nr > 1)
+		ret = rt_error_set(err, RT_EMULTIHEAD,
+				   "Multiple head revisions are present for "
+				   "given argument '%s'; please specify a "
+				   "specific target revision, '<branchname>@%s' "
+				   "to narrow to a specific head, or 'heads' for "
+				   "all heads",
+				   start, start);
 	for (size_t i = 0; ret == 0 && i < list.nr; i++)
 		rt_strvec_push(rows, list.items[i]->id);
 	rt_revlist_release(&list);
@@ -207,7 +216,7 @@ int rt_offline_run(struct rt_context *ctx, const struct rt_run_request *req,
 		emit_step(ctx, url->dialect, &vt, &plan.steps[i], &rows);
 	}
 	if (plan.fail_after >= 0) {
-		ret = rt_error_set(err, RT_ERROR, "%s", plan.failure.message);
+		ret = rt_error_copy(err, &plan.failure);
 		goto out;
 	}
 	if (!rows.nr) {

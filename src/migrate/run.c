@@ -162,7 +162,8 @@ static int step_failed(struct runner *r, const struct rt_step *step,
 			      "Fix the script, then run the command again",
 			      text, cause->message, what_happened, where.buf);
 	rt_buf_release(&where);
-	return ret;
+	/* Alembic shows a failing statement as a traceback */
+	return rt_error_mark_crash(err, ret);
 }
 
 /* A `Transactional: false` script: its SQL runs outside a transaction. */
@@ -339,9 +340,7 @@ static int run_online(struct rt_context *ctx, const struct rt_run_request *req,
 				   run_single_transaction(&r, err);
 	}
 	if (ret == 0 && r.plan.fail_after >= 0)
-		ret = rt_error_set(err, r.plan.failure.code ? r.plan.failure.code :
-							      RT_ERROR,
-				   "%s", r.plan.failure.message);
+		ret = rt_error_copy(err, &r.plan.failure);
 	rt_plan_release(&r.plan);
 	rt_strvec_clear(&r.rows);
 	rt_db_close(r.db);
