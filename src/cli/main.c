@@ -70,7 +70,7 @@ static const char *option_value(int argc, const char **argv, int *i,
 	const char *a = argv[*i];
 
 	if (a[1] != '-' && a[2])
-		return a + 2;
+		return a[2] == '=' ? a + 3 : a + 2; /* -cFILE or -c=FILE */
 	if (a[1] == '-' && a[name_len] == '=')
 		return a + name_len + 1;
 	if (*i + 1 < argc && argv[*i + 1][0] != '-')

@@ -257,6 +257,9 @@ static int parse_short(struct parse_state *st, const char *arg)
 			store(o, NULL);
 			continue;
 		}
+		/* argparse reads "-r=VALUE" as "-r VALUE" */
+		if (p == arg + 1 && p[1] == '=')
+			p++;
 		if (take_value(st, o, p[1] ? p + 1 : NULL, &value))
 			return CLI_EXIT_USAGE;
 		store(o, value);

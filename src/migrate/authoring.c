@@ -24,13 +24,14 @@ static int check_rev_id(const struct rt_context *ctx, const char *id,
 	const struct rt_revision *existing;
 	int ret = 0;
 
+	/* Alembic lists them sorted, in one pair of quotes: '+, @' */
 	for (const char *c = forbidden; *c; c++) {
 		if (strchr(id, *c))
-			rt_buf_addf(&bad, "%s'%c'", bad.len ? ", " : "", *c);
+			rt_buf_addf(&bad, "%s%c", bad.len ? ", " : "", *c);
 	}
 	if (bad.len)
 		ret = rt_error_set(err, RT_EUSAGE,
-				   "Character(s) %s not allowed in revision "
+				   "Character(s) '%s' not allowed in revision "
 				   "identifier '%s'",
 				   bad.buf, id);
 	else if (!*id || strchr(id, ':') || strpbrk(id, " \t\n,"))
