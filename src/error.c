@@ -15,8 +15,8 @@ void rt_error_clear(struct rt_error *err)
 }
 
 int rt__error_set(struct rt_error *err, int code, const char *path,
-		  unsigned line, const char *src_file, int src_line,
-		  const char *fmt, ...)
+                  unsigned line, const char *src_file, int src_line,
+                  const char *fmt, ...)
 {
 	va_list ap;
 

@@ -16,8 +16,8 @@
 #include "retort/error.h"
 
 int rt__error_set(struct rt_error *err, int code, const char *path,
-		  unsigned line, const char *src_file, int src_line,
-		  const char *fmt, ...) RT_PRINTF(7, 8);
+                  unsigned line, const char *src_file, int src_line,
+                  const char *fmt, ...) RT_PRINTF(7, 8);
 
 /* Copy `src` into `dst` (unless dst already holds one); returns its code. */
 int rt_error_copy(struct rt_error *dst, const struct rt_error *src);
@@ -26,9 +26,8 @@ int rt_error_copy(struct rt_error *dst, const struct rt_error *src);
 int rt_error_mark_crash(struct rt_error *err, int code);
 
 #define rt_error_set(err, code, ...) \
-	rt__error_set((err), (code), NULL, 0, __FILE__, __LINE__, __VA_ARGS__)
+ rt__error_set((err), (code), NULL, 0, __FILE__, __LINE__, __VA_ARGS__)
 #define rt_error_set_at(err, code, path, line, ...) \
-	rt__error_set((err), (code), (path), (line), __FILE__, __LINE__, \
-		      __VA_ARGS__)
+ rt__error_set((err), (code), (path), (line), __FILE__, __LINE__, __VA_ARGS__)
 
 #endif

@@ -28,63 +28,68 @@ struct rt_error;
 
 /* Options of upgrade, downgrade and stamp. */
 struct rt_run_options {
-	bool sql;        /* offline: print the SQL instead of running it */
+	bool sql; /* offline: print the SQL instead of running it */
 	const char *tag; /* --tag, kept for compatibility (unused) */
-	bool purge;      /* stamp only: delete every row first */
+	bool purge; /* stamp only: delete every row first */
 };
-#define RT_RUN_OPTIONS_INIT { false, NULL, false }
+#define RT_RUN_OPTIONS_INIT \
+ {                          \
+  false, NULL, false        \
+ }
 
 RT_EXTERN int rt_upgrade(struct rt_context *ctx, const char *target,
-			 const struct rt_run_options *opts,
-			 struct rt_error *err);
+                         const struct rt_run_options *opts,
+                         struct rt_error *err);
 RT_EXTERN int rt_downgrade(struct rt_context *ctx, const char *target,
-			   const struct rt_run_options *opts,
-			   struct rt_error *err);
+                           const struct rt_run_options *opts,
+                           struct rt_error *err);
 RT_EXTERN int rt_stamp(struct rt_context *ctx, const char *const *targets,
-		       size_t nr_targets, const struct rt_run_options *opts,
-		       struct rt_error *err);
+                       size_t nr_targets, const struct rt_run_options *opts,
+                       struct rt_error *err);
 
 RT_EXTERN int rt_current(struct rt_context *ctx, bool verbose,
-			 struct rt_error *err);
+                         struct rt_error *err);
 /* `range` NULL = everything; see `retort history -h`. */
 RT_EXTERN int rt_history(struct rt_context *ctx, const char *range,
-			 bool verbose, bool indicate_current,
-			 struct rt_error *err);
+                         bool verbose, bool indicate_current,
+                         struct rt_error *err);
 RT_EXTERN int rt_heads(struct rt_context *ctx, bool verbose,
-		       bool resolve_dependencies, struct rt_error *err);
+                       bool resolve_dependencies, struct rt_error *err);
 RT_EXTERN int rt_branches(struct rt_context *ctx, bool verbose,
-			  struct rt_error *err);
+                          struct rt_error *err);
 RT_EXTERN int rt_show(struct rt_context *ctx, const char *const *revs,
-		      size_t nr_revs, struct rt_error *err);
+                      size_t nr_revs, struct rt_error *err);
 
 /* Options of `revision` and `merge`. */
 struct rt_revision_options {
 	const char *message;
-	const char *rev_id;       /* NULL = 12 random hex digits */
+	const char *rev_id; /* NULL = 12 random hex digits */
 	const char *const *heads; /* --head (revision) or the REVISIONS of
-				     merge; NULL-terminated; NULL = "head" */
+	                             merge; NULL-terminated; NULL = "head" */
 	bool splice;
 	const char *branch_label;
 	const char *const *depends_on; /* NULL-terminated, may be NULL */
 	const char *version_path;
 	bool autogenerate;
 };
-#define RT_REVISION_OPTIONS_INIT \
-	{ NULL, NULL, NULL, false, NULL, NULL, NULL, false }
+#define RT_REVISION_OPTIONS_INIT                   \
+ {                                                 \
+  NULL, NULL, NULL, false, NULL, NULL, NULL, false \
+ }
 
 RT_EXTERN int rt_revision(struct rt_context *ctx,
-			  const struct rt_revision_options *opts,
-			  struct rt_error *err);
+                          const struct rt_revision_options *opts,
+                          struct rt_error *err);
 RT_EXTERN int rt_merge(struct rt_context *ctx,
-		       const struct rt_revision_options *opts,
-		       struct rt_error *err);
+                       const struct rt_revision_options *opts,
+                       struct rt_error *err);
 
 /*
  * `init DIR`: create DIR with versions/, script.sql.tmpl and README, and
  * `ini_path` (NULL = "alembic.ini") unless it exists.  Needs no context.
  */
-RT_EXTERN int rt_init(const char *dir, const char *ini_path,
-		      rt_output_fn out, void *out_baton, struct rt_error *err);
+RT_EXTERN int rt_init(const char *dir, const char *ini_path, rt_output_fn out,
+                      void *out_baton, struct rt_error *err);
 
 #ifdef __cplusplus
 }

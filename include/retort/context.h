@@ -47,7 +47,7 @@ enum rt_log_level {
 typedef void (*rt_output_fn)(void *baton, const char *text, size_t len);
 /* Receives one log record; `logger` is e.g. "alembic.runtime.migration". */
 typedef void (*rt_log_fn)(void *baton, enum rt_log_level level,
-			  const char *logger, const char *message);
+                          const char *logger, const char *message);
 
 struct rt_context_options {
 	/* the ini file: NULL means "alembic.ini" in the current directory
@@ -69,8 +69,10 @@ struct rt_context_options {
 	void *log_baton;
 };
 
-#define RT_CONTEXT_OPTIONS_INIT \
-	{ NULL, NULL, NULL, NULL, -1.0, NULL, NULL, NULL, NULL }
+#define RT_CONTEXT_OPTIONS_INIT                        \
+ {                                                     \
+  NULL, NULL, NULL, NULL, -1.0, NULL, NULL, NULL, NULL \
+ }
 
 /*
  * Read the configuration.  Fails (RT_ECONFIG, RT_EPARSE) when the ini file
@@ -79,8 +81,8 @@ struct rt_context_options {
  * command that needs them.  *out is freed with rt_context_free().
  */
 RT_EXTERN int rt_context_open(struct rt_context **out,
-			      const struct rt_context_options *opts,
-			      struct rt_error *err);
+                              const struct rt_context_options *opts,
+                              struct rt_error *err);
 RT_EXTERN void rt_context_free(struct rt_context *ctx);
 
 /* The database URL in effect with its password hidden, or NULL. Borrowed. */

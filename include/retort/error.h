@@ -24,30 +24,30 @@ extern "C" {
 
 enum rt_error_code {
 	RT_OK = 0,
-	RT_ERROR = -1,        /* generic failure */
-	RT_ENOTFOUND = -2,    /* no such revision, file, key */
-	RT_EAMBIGUOUS = -3,   /* a prefix matches several revisions */
-	RT_EEXISTS = -4,      /* would overwrite something */
-	RT_EMULTIHEAD = -5,   /* one head expected, several present */
-	RT_EPARSE = -6,       /* syntax error in ini, script or URL */
+	RT_ERROR = -1, /* generic failure */
+	RT_ENOTFOUND = -2, /* no such revision, file, key */
+	RT_EAMBIGUOUS = -3, /* a prefix matches several revisions */
+	RT_EEXISTS = -4, /* would overwrite something */
+	RT_EMULTIHEAD = -5, /* one head expected, several present */
+	RT_EPARSE = -6, /* syntax error in ini, script or URL */
 	RT_EUNSUPPORTED = -7, /* valid, but retort does not do it (yet) */
-	RT_ECONFIG = -8,      /* configuration missing or inconsistent */
-	RT_EDB = -9,          /* the database reported an error */
-	RT_EIO = -10,         /* the operating system reported an error */
-	RT_EGRAPH = -11,      /* the revision graph is broken */
-	RT_EUSER = -12,       /* a callback asked to stop */
-	RT_EUSAGE = -13,      /* the arguments of a command are wrong */
-	RT_ELOCKED = -14      /* a lock could not be taken in time */
+	RT_ECONFIG = -8, /* configuration missing or inconsistent */
+	RT_EDB = -9, /* the database reported an error */
+	RT_EIO = -10, /* the operating system reported an error */
+	RT_EGRAPH = -11, /* the revision graph is broken */
+	RT_EUSER = -12, /* a callback asked to stop */
+	RT_EUSAGE = -13, /* the arguments of a command are wrong */
+	RT_ELOCKED = -14 /* a lock could not be taken in time */
 };
 
 struct rt_loc {
 	char path[1024]; /* empty when unknown */
-	unsigned line;   /* 1-based; 0 = unknown */
+	unsigned line; /* 1-based; 0 = unknown */
 };
 
 struct rt_error {
-	int code;           /* 0 or a negative RT_E* */
-	struct rt_loc loc;  /* the user's input the error is about */
+	int code; /* 0 or a negative RT_E* */
+	struct rt_loc loc; /* the user's input the error is about */
 	char message[2048]; /* one line, no trailing period */
 	const char *src_file; /* where retort raised it (debugging aid) */
 	int src_line;
@@ -61,7 +61,10 @@ struct rt_error {
 	int alembic_crash;
 };
 
-#define RT_ERROR_INIT { 0, { { 0 }, 0 }, { 0 }, NULL, 0, 0 }
+#define RT_ERROR_INIT                \
+ {                                   \
+  0, { { 0 }, 0 }, { 0 }, NULL, 0, 0 \
+ }
 
 /* Reset `err` to RT_ERROR_INIT. */
 RT_EXTERN void rt_error_clear(struct rt_error *err);

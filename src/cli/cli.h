@@ -15,15 +15,15 @@
 #include "retort/retort.h"
 
 /* Exit statuses (documented in README.md "Exit status"). */
-#define CLI_EXIT_OK 0
-#define CLI_EXIT_USAGE 2     /* bad command line (argparse-style) */
-#define CLI_EXIT_FAILED 255  /* "FAILED: ..." (Alembic's sys.exit(-1)) */
-#define CLI_EXIT_RAISED 1    /* --raiseerr: failure with internal detail */
+#define CLI_EXIT_OK     0
+#define CLI_EXIT_USAGE  2 /* bad command line (argparse-style) */
+#define CLI_EXIT_FAILED 255 /* "FAILED: ..." (Alembic's sys.exit(-1)) */
+#define CLI_EXIT_RAISED 1 /* --raiseerr: failure with internal detail */
 
 struct rt_cli {
-	const char *prog;        /* "retort" */
+	const char *prog; /* "retort" */
 	const char *config_path; /* -c, else $ALEMBIC_CONFIG, else NULL */
-	const char *section;     /* -n */
+	const char *section; /* -n */
 	struct rt_strvec x_args; /* -x */
 	const char *database_url; /* $DATABASE_URL */
 	bool raiseerr;
@@ -32,15 +32,15 @@ struct rt_cli {
 };
 
 enum cli_opt_kind {
-	CLI_OPT_FLAG,   /* bool */
+	CLI_OPT_FLAG, /* bool */
 	CLI_OPT_STRING, /* const char *, last one wins */
-	CLI_OPT_APPEND  /* struct rt_strvec, repeatable */
+	CLI_OPT_APPEND /* struct rt_strvec, repeatable */
 };
 
 struct cli_option {
-	char short_name;       /* 0 when none */
+	char short_name; /* 0 when none */
 	const char *long_name; /* without the dashes; NULL when none */
-	const char *metavar;   /* the value's name in usage; NULL for flags */
+	const char *metavar; /* the value's name in usage; NULL for flags */
 	enum cli_opt_kind kind;
 	void *dest;
 	const char *help;
@@ -54,9 +54,9 @@ struct cli_positional {
 };
 
 struct cli_spec {
-	const char *name;    /* "upgrade"; NULL for the program itself */
+	const char *name; /* "upgrade"; NULL for the program itself */
 	const char *summary; /* one line, for `retort -h` and the help */
-	const struct cli_option *options;      /* ends with kind 0 & no names */
+	const struct cli_option *options; /* ends with kind 0 & no names */
 	const struct cli_positional *positionals; /* ends with name NULL */
 };
 
@@ -66,34 +66,34 @@ struct cli_spec {
  * CLI_EXIT_USAGE after printing an argparse-style usage error.
  * *done tells whether the caller should return the value at once.
  */
-int cli_parse(const struct cli_spec *spec, const struct rt_cli *cli,
-	      int argc, const char **argv, bool *done);
+int cli_parse(const struct cli_spec *spec, const struct rt_cli *cli, int argc,
+              const char **argv, bool *done);
 void cli_usage_line(FILE *f, const struct rt_cli *cli,
-		    const struct cli_spec *spec);
+                    const struct cli_spec *spec);
 /* "usage: ...\nretort CMD: error: <msg>\n" on stderr; returns 2. */
 int cli_usage_error(const struct rt_cli *cli, const struct cli_spec *spec,
-		    const char *fmt, ...) RT_PRINTF(3, 4);
+                    const char *fmt, ...) RT_PRINTF(3, 4);
 
 /* What a command does once its arguments are parsed. */
 typedef int (*cli_action)(struct rt_context *ctx, void *data,
-			  struct rt_error *err);
+                          struct rt_error *err);
 /*
  * Parse argv with `spec`, open the context, run `action`, print FAILED on
  * failure; returns the exit status.  The common body of most commands.
  */
 int cli_run(const struct cli_spec *spec, struct rt_cli *cli, int argc,
-	    const char **argv, cli_action action, void *data);
+            const char **argv, cli_action action, void *data);
 
 /* Open a context from the global options, printing FAILED on error. */
 int cli_open_context(struct rt_context **out, struct rt_cli *cli,
-		     struct rt_error *err);
+                     struct rt_error *err);
 /* Print FAILED when ret < 0 and return the exit status. */
 int cli_finish(struct rt_cli *cli, int ret, const struct rt_error *err);
 
 /* Output/log callbacks shared by every command. */
 void cli_write_stdout(void *baton, const char *text, size_t len);
 void cli_log_stderr(void *baton, enum rt_log_level level, const char *logger,
-		    const char *message);
+                    const char *message);
 
 struct cli_command {
 	const char *name;

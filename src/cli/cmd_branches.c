@@ -4,8 +4,7 @@
 #include "util/compat.h"
 #include "cli/cli.h"
 
-static int do_branches(struct rt_context *ctx, void *data,
-		       struct rt_error *err)
+static int do_branches(struct rt_context *ctx, void *data, struct rt_error *err)
 {
 	return rt_branches(ctx, *(bool *)data, err);
 }

@@ -10,7 +10,7 @@ struct downgrade_args {
 };
 
 static int do_downgrade(struct rt_context *ctx, void *data,
-			struct rt_error *err)
+                        struct rt_error *err)
 {
 	struct downgrade_args *a = data;
 
@@ -33,10 +33,9 @@ int cmd_downgrade(int argc, const char **argv, struct rt_cli *cli)
 		  "target: base, an id or prefix, -N, LABEL@-N, ..." },
 		{ NULL, 0, 0, NULL, NULL }
 	};
-	const struct cli_spec spec = {
-		"downgrade", "Revert revisions down to REVISION.", options,
-		args
-	};
+	const struct cli_spec spec = { "downgrade",
+		                       "Revert revisions down to REVISION.",
+		                       options, args };
 	int ret = cli_run(&spec, cli, argc, argv, do_downgrade, &a);
 
 	rt_strvec_clear(&a.revision);

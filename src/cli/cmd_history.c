@@ -30,9 +30,9 @@ int cmd_history(int argc, const char **argv, struct rt_cli *cli)
 		  "mark the revisions recorded in the database" },
 		{ 0, NULL, NULL, 0, NULL, NULL }
 	};
-	const struct cli_spec spec = {
-		"history", "List the revisions, newest first.", options, NULL
-	};
+	const struct cli_spec spec = { "history",
+		                       "List the revisions, newest first.",
+		                       options, NULL };
 
 	return cli_run(&spec, cli, argc, argv, do_history, &a);
 }

@@ -25,9 +25,9 @@ int cmd_init(int argc, const char **argv, struct rt_cli *cli)
 
 	if (!done)
 		ret = cli_finish(cli,
-				 rt_init(dir.v[0], cli->config_path,
-					 cli_write_stdout, cli, &err),
-				 &err);
+		                 rt_init(dir.v[0], cli->config_path,
+		                         cli_write_stdout, cli, &err),
+		                 &err);
 	rt_strvec_clear(&dir);
 	return ret;
 }

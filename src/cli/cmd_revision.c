@@ -13,8 +13,7 @@ struct revision_args {
 	struct rt_strvec depends_on;
 };
 
-static int do_revision(struct rt_context *ctx, void *data,
-		       struct rt_error *err)
+static int do_revision(struct rt_context *ctx, void *data, struct rt_error *err)
 {
 	struct revision_args *a = data;
 
@@ -29,8 +28,9 @@ static int do_revision(struct rt_context *ctx, void *data,
 
 int cmd_revision(int argc, const char **argv, struct rt_cli *cli)
 {
-	struct revision_args a = { RT_REVISION_OPTIONS_INIT, NULL,
-				   { NULL, NULL }, RT_STRVEC_INIT };
+	struct revision_args a = {
+		RT_REVISION_OPTIONS_INIT, NULL, { NULL, NULL }, RT_STRVEC_INIT
+	};
 	const struct cli_option options[] = {
 		{ 'm', "message", "MESSAGE", CLI_OPT_STRING, &a.opts.message,
 		  "what the revision does (first line of the script)" },
@@ -51,9 +51,9 @@ int cmd_revision(int argc, const char **argv, struct rt_cli *cli)
 		  "a revision or label it depends on (repeatable)" },
 		{ 0, NULL, NULL, 0, NULL, NULL }
 	};
-	const struct cli_spec spec = {
-		"revision", "Write a new revision script.", options, NULL
-	};
+	const struct cli_spec spec = { "revision",
+		                       "Write a new revision script.", options,
+		                       NULL };
 	int ret = cli_run(&spec, cli, argc, argv, do_revision, &a);
 
 	rt_strvec_clear(&a.depends_on);

@@ -19,9 +19,9 @@ int cmd_show(int argc, const char **argv, struct rt_cli *cli)
 		  "an id or prefix, head, heads, LABEL@head, current, ..." },
 		{ NULL, 0, 0, NULL, NULL }
 	};
-	const struct cli_spec spec = {
-		"show", "Show the given revisions in full.", NULL, args
-	};
+	const struct cli_spec spec = { "show",
+		                       "Show the given revisions in full.",
+		                       NULL, args };
 	int ret = cli_run(&spec, cli, argc, argv, do_show, &revs);
 
 	rt_strvec_clear(&revs);

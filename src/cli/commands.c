@@ -44,12 +44,12 @@ void cli_write_stdout(void *baton, const char *text, size_t len)
 
 /* Python logging's "%(levelname)-5.5s [%(name)s] %(message)s". */
 void cli_log_stderr(void *baton, enum rt_log_level level, const char *logger,
-		    const char *message)
+                    const char *message)
 {
-	const char *name = level >= RT_LOG_ERROR     ? "ERROR" :
-			   level >= RT_LOG_WARNING ? "WARNI" :
-			   level >= RT_LOG_INFO    ? "INFO " :
-						     "DEBUG";
+	const char *name = level >= RT_LOG_ERROR   ? "ERROR" :
+	                   level >= RT_LOG_WARNING ? "WARNI" :
+	                   level >= RT_LOG_INFO    ? "INFO " :
+	                                             "DEBUG";
 
 	(void)baton;
 	fflush(stdout);
@@ -57,7 +57,7 @@ void cli_log_stderr(void *baton, enum rt_log_level level, const char *logger,
 }
 
 int cli_open_context(struct rt_context **out, struct rt_cli *cli,
-		     struct rt_error *err)
+                     struct rt_error *err)
 {
 	struct rt_context_options opts = RT_CONTEXT_OPTIONS_INIT;
 
@@ -81,14 +81,14 @@ int cli_finish(struct rt_cli *cli, int ret, const struct rt_error *err)
 	/* stdout only where Alembic prints FAILED there (see error.h) */
 	if (!cli->quiet)
 		fprintf(err->alembic_crash ? stderr : stdout, "FAILED: %s\n",
-			err->message);
+		        err->message);
 	fflush(stdout);
 	if (cli->raiseerr) {
 		fprintf(stderr, "retort: error %d raised at %s:%d", err->code,
-			err->src_file ? err->src_file : "?", err->src_line);
+		        err->src_file ? err->src_file : "?", err->src_line);
 		if (err->loc.path[0])
 			fprintf(stderr, " about %s:%u", err->loc.path,
-				err->loc.line);
+			        err->loc.line);
 		fputc('\n', stderr);
 		return CLI_EXIT_RAISED;
 	}
@@ -96,7 +96,7 @@ int cli_finish(struct rt_cli *cli, int ret, const struct rt_error *err)
 }
 
 int cli_run(const struct cli_spec *spec, struct rt_cli *cli, int argc,
-	    const char **argv, cli_action action, void *data)
+            const char **argv, cli_action action, void *data)
 {
 	struct rt_error err = RT_ERROR_INIT;
 	struct rt_context *ctx = NULL;

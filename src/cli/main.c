@@ -16,10 +16,10 @@
 static void global_usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-		"usage: %s [-h] [--version] [-c CONFIG] [-n NAME] [-x X] "
-		"[--raiseerr] [-q]\n"
-		"              [--lock-timeout SECONDS] COMMAND ...\n",
-		prog);
+	        "usage: %s [-h] [--version] [-c CONFIG] [-n NAME] [-x X] "
+	        "[--raiseerr] [-q]\n"
+	        "              [--lock-timeout SECONDS] COMMAND ...\n",
+	        prog);
 }
 
 static void global_help(const char *prog)
@@ -65,7 +65,7 @@ static int global_error(const char *prog, const char *fmt, ...)
 
 /* The value of a global option: "-cFILE", "--config=FILE" or next arg. */
 static const char *option_value(int argc, const char **argv, int *i,
-				size_t name_len)
+                                size_t name_len)
 {
 	const char *a = argv[*i];
 
@@ -87,7 +87,7 @@ static bool is_opt(const char *a, const char *shortopt, const char *longopt)
 }
 
 static int parse_global(struct rt_cli *cli, int argc, const char **argv,
-			int *cmd_index)
+                        int *cmd_index)
 {
 	int i;
 
@@ -120,25 +120,25 @@ static int parse_global(struct rt_cli *cli, int argc, const char **argv,
 		} else if (is_opt(a, NULL, "--lock-timeout")) {
 			char *end;
 			v = option_value(argc, argv, &i,
-					 strlen("--lock-timeout"));
+			                 strlen("--lock-timeout"));
 			if (v) {
 				cli->lock_timeout = strtod(v, &end);
 				if (*end || cli->lock_timeout < 0)
 					return global_error(
-						cli->prog,
-						"argument --lock-timeout: "
-						"invalid number of seconds: "
-						"'%s'",
-						v);
+					        cli->prog,
+					        "argument --lock-timeout: "
+					        "invalid number of seconds: "
+					        "'%s'",
+					        v);
 			}
 		} else {
 			return global_error(cli->prog,
-					    "unrecognized arguments: %s", a);
+			                    "unrecognized arguments: %s", a);
 		}
 		if (!v)
-			return global_error(cli->prog,
-					    "argument %s: expected one argument",
-					    a);
+			return global_error(
+			        cli->prog, "argument %s: expected one argument",
+			        a);
 	}
 	*cmd_index = i;
 	return 0;
@@ -169,12 +169,12 @@ int main(int argc, const char **argv)
 		struct rt_buf names = RT_BUF_INIT;
 		for (const struct cli_command *c = cli_commands; c->name; c++)
 			rt_buf_addf(&names, "%s'%s'", names.len ? ", " : "",
-				    c->name);
+			            c->name);
 		global_usage(stderr, cli.prog);
 		fprintf(stderr,
-			"%s: error: argument COMMAND: invalid choice: '%s' "
-			"(choose from %s)\n",
-			cli.prog, argv[cmd_index], names.buf);
+		        "%s: error: argument COMMAND: invalid choice: '%s' "
+		        "(choose from %s)\n",
+		        cli.prog, argv[cmd_index], names.buf);
 		rt_buf_release(&names);
 		ret = CLI_EXIT_USAGE;
 		goto out;

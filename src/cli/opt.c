@@ -51,7 +51,7 @@ static void option_name(struct rt_buf *out, const struct cli_option *o)
 }
 
 void cli_usage_line(FILE *f, const struct rt_cli *cli,
-		    const struct cli_spec *spec)
+                    const struct cli_spec *spec)
 {
 	fprintf(f, "usage: %s %s [-h]", cli->prog, spec->name);
 	for (const struct cli_option *o = spec->options; o && !is_end(o); o++) {
@@ -76,7 +76,7 @@ void cli_usage_line(FILE *f, const struct rt_cli *cli,
 }
 
 int cli_usage_error(const struct rt_cli *cli, const struct cli_spec *spec,
-		    const char *fmt, ...)
+                    const char *fmt, ...)
 {
 	va_list ap;
 
@@ -115,14 +115,14 @@ static void print_help(const struct rt_cli *cli, const struct cli_spec *spec)
 		rt_buf_reset(&left);
 		if (o->short_name)
 			rt_buf_addf(&left, "-%c%s%s", o->short_name,
-				    o->metavar ? " " : "",
-				    o->metavar ? o->metavar : "");
+			            o->metavar ? " " : "",
+			            o->metavar ? o->metavar : "");
 		if (o->short_name && o->long_name)
 			rt_buf_adds(&left, ", ");
 		if (o->long_name)
 			rt_buf_addf(&left, "--%s%s%s", o->long_name,
-				    o->metavar ? " " : "",
-				    o->metavar ? o->metavar : "");
+			            o->metavar ? " " : "",
+			            o->metavar ? o->metavar : "");
 		help_row(left.buf, o->help);
 	}
 	rt_buf_release(&left);
@@ -138,8 +138,8 @@ static const struct cli_option *find_short(const struct cli_spec *spec, char c)
 
 /* Exact long name, else a unique prefix (argparse's abbreviations). */
 static const struct cli_option *find_long(const struct cli_spec *spec,
-					  const char *name, size_t len,
-					  bool *ambiguous)
+                                          const char *name, size_t len,
+                                          bool *ambiguous)
 {
 	const struct cli_option *found = NULL;
 
@@ -184,7 +184,7 @@ struct parse_state {
 
 /* The value of option `o`: attached text, or the next argument. */
 static int take_value(struct parse_state *st, const struct cli_option *o,
-		      const char *attached, const char **out)
+                      const char *attached, const char **out)
 {
 	struct rt_buf name = RT_BUF_INIT;
 	int ret;
@@ -199,7 +199,7 @@ static int take_value(struct parse_state *st, const struct cli_option *o,
 	}
 	option_name(&name, o);
 	ret = cli_usage_error(st->cli, st->spec,
-			      "argument %s: expected one argument", name.buf);
+	                      "argument %s: expected one argument", name.buf);
 	rt_buf_release(&name);
 	return ret;
 }
@@ -219,17 +219,18 @@ static int parse_long(struct parse_state *st, const char *arg)
 	o = find_long(st->spec, name, len, &ambiguous);
 	if (ambiguous)
 		return cli_usage_error(st->cli, st->spec,
-				       "ambiguous option: %s", arg);
+		                       "ambiguous option: %s", arg);
 	if (!o) {
 		rt_strvec_push(&st->unknown, arg);
 		return 0;
 	}
 	if (o->kind == CLI_OPT_FLAG) {
 		if (eq)
-			return cli_usage_error(st->cli, st->spec,
-					       "argument --%s: ignored explicit "
-					       "argument '%s'",
-					       o->long_name, eq + 1);
+			return cli_usage_error(
+			        st->cli, st->spec,
+			        "argument --%s: ignored explicit "
+			        "argument '%s'",
+			        o->long_name, eq + 1);
 		store(o, NULL);
 		return 0;
 	}
@@ -287,7 +288,7 @@ static int assign_positionals(struct parse_state *st)
 			take++;
 		if (take < (size_t)p->min)
 			rt_buf_addf(&missing, "%s%s", missing.len ? ", " : "",
-				    p->name);
+			            p->name);
 		for (size_t k = 0; k < take; k++)
 			rt_strvec_push(p->dest, st->positional.v[next + k]);
 		next += take;
@@ -296,18 +297,19 @@ static int assign_positionals(struct parse_state *st)
 		rt_strvec_push(&st->unknown, st->positional.v[next]);
 	if (missing.len)
 		ret = cli_usage_error(st->cli, st->spec,
-				      "the following arguments are required: "
-				      "%s",
-				      missing.buf);
+		                      "the following arguments are required: "
+		                      "%s",
+		                      missing.buf);
 	rt_buf_release(&missing);
 	return ret;
 }
 
-int cli_parse(const struct cli_spec *spec, const struct rt_cli *cli,
-	      int argc, const char **argv, bool *done)
+int cli_parse(const struct cli_spec *spec, const struct rt_cli *cli, int argc,
+              const char **argv, bool *done)
 {
-	struct parse_state st = { spec, cli, argc, argv, 1, RT_STRVEC_INIT,
-				  RT_STRVEC_INIT, false };
+	struct parse_state st = { spec,           cli,  argc,
+		                  argv,           1,    RT_STRVEC_INIT,
+		                  RT_STRVEC_INIT, false };
 	bool only_positional = false;
 	int ret = 0;
 
@@ -334,9 +336,9 @@ int cli_parse(const struct cli_spec *spec, const struct rt_cli *cli,
 		struct rt_buf list = RT_BUF_INIT;
 		for (size_t k = 0; k < st.unknown.nr; k++)
 			rt_buf_addf(&list, "%s%s", k ? " " : "",
-				    st.unknown.v[k]);
+			            st.unknown.v[k]);
 		ret = cli_usage_error(cli, spec, "unrecognized arguments: %s",
-				      list.buf);
+		                      list.buf);
 		rt_buf_release(&list);
 	}
 	*done = ret != 0;

@@ -29,7 +29,7 @@ struct rt_strvec;
  * file and line, e.g. "alembic.ini:7: ...".
  */
 int rt_ini_parse(struct rt_ini **out, const char *path, const char *text,
-		 size_t len, struct rt_error *err);
+                 size_t len, struct rt_error *err);
 /* Read and parse the file at `path`.  RT_ENOTFOUND when it is missing. */
 int rt_ini_load(struct rt_ini **out, const char *path, struct rt_error *err);
 void rt_ini_free(struct rt_ini *ini);
@@ -41,7 +41,7 @@ const char *rt_ini_here(const struct rt_ini *ini);
 bool rt_ini_has_section(const struct rt_ini *ini, const char *section);
 /* Line of `key` in `section` (or in DEFAULT), 0 if absent. */
 unsigned rt_ini_line(const struct rt_ini *ini, const char *section,
-		     const char *key);
+                     const char *key);
 
 /*
  * Append to `out` the (lower-cased) keys visible in `section`: its own, in
@@ -50,7 +50,7 @@ unsigned rt_ini_line(const struct rt_ini *ini, const char *section,
  * the section does not exist; "DEFAULT" lists [DEFAULT] alone.
  */
 void rt_ini_keys(struct rt_strvec *out, const struct rt_ini *ini,
-		 const char *section);
+                 const char *section);
 
 /*
  * The interpolated value of `key` (case-insensitive) in `section`,
@@ -61,6 +61,6 @@ void rt_ini_keys(struct rt_strvec *out, const struct rt_ini *ini,
  * Python); "DEFAULT" reads [DEFAULT] itself; `here` is always set.
  */
 int rt_ini_get(char **out, const struct rt_ini *ini, const char *section,
-	       const char *key, struct rt_error *err);
+               const char *key, struct rt_error *err);
 
 #endif

@@ -17,29 +17,28 @@
 
 struct rt_error;
 
-enum rt_dialect {
-	RT_DIALECT_SQLITE,
-	RT_DIALECT_POSTGRESQL
-};
+enum rt_dialect { RT_DIALECT_SQLITE, RT_DIALECT_POSTGRESQL };
 
 struct rt_url {
 	enum rt_dialect dialect;
-	char *driver;   /* "+driver" part, or NULL */
+	char *driver; /* "+driver" part, or NULL */
 	char *username; /* decoded, or NULL */
 	char *password; /* decoded, or NULL; never print it */
-	char *host;     /* or NULL */
-	int port;       /* 0 when absent */
+	char *host; /* or NULL */
+	int port; /* 0 when absent */
 	char *database; /* postgres: db name; sqlite: the file path as
-			   written (relative to the cwd), NULL for memory */
+	                   written (relative to the cwd), NULL for memory */
 	bool sqlite_memory;
 	/* query parameters, decoded, in order: keys[i] = values[i] */
 	struct rt_strvec query_keys;
 	struct rt_strvec query_values;
 };
 
-#define RT_URL_INIT \
-	{ RT_DIALECT_SQLITE, NULL, NULL, NULL, NULL, 0, NULL, false, \
-	  RT_STRVEC_INIT, RT_STRVEC_INIT }
+#define RT_URL_INIT                                                          \
+ {                                                                           \
+  RT_DIALECT_SQLITE, NULL, NULL, NULL, NULL, 0, NULL, false, RT_STRVEC_INIT, \
+	  RT_STRVEC_INIT                                                     \
+ }
 
 /*
  * Parse `text` into `out` (which the caller initialised with RT_URL_INIT

@@ -39,7 +39,7 @@ struct rt_db_options {
  * driver's message (never the password).
  */
 int rt_db_open(struct rt_db **out, const struct rt_url *url,
-	       const struct rt_db_options *opts, struct rt_error *err);
+               const struct rt_db_options *opts, struct rt_error *err);
 void rt_db_close(struct rt_db *db);
 enum rt_dialect rt_db_dialect(const struct rt_db *db);
 
@@ -49,10 +49,10 @@ enum rt_dialect rt_db_dialect(const struct rt_db *db);
  * failing statement (`first_line` is the line of text[0] in `path`).
  */
 int rt_db_exec_script(struct rt_db *db, const char *sql, const char *path,
-		      unsigned first_line, struct rt_error *err);
+                      unsigned first_line, struct rt_error *err);
 /* Run one statement; *changes (if not NULL) gets the affected row count. */
 int rt_db_exec(struct rt_db *db, const char *sql, long *changes,
-	       struct rt_error *err);
+               struct rt_error *err);
 
 /*
  * Transactions.  rt_db_begin takes the write lock at once (SQLite BEGIN
@@ -69,27 +69,27 @@ bool rt_db_in_transaction(const struct rt_db *db);
 
 struct rt_vt_name {
 	const char *schema; /* NULL = default */
-	const char *table;  /* "alembic_version" */
+	const char *table; /* "alembic_version" */
 };
 
 int rt_vt_exists(bool *out, struct rt_db *db, const struct rt_vt_name *vt,
-		 struct rt_error *err);
+                 struct rt_error *err);
 /* CREATE TABLE with Alembic's exact DDL (alembic.md §8.1). */
 int rt_vt_create(struct rt_db *db, const struct rt_vt_name *vt,
-		 struct rt_error *err);
+                 struct rt_error *err);
 /* Rows in the order the database returns them (no ORDER BY, as Alembic). */
 int rt_vt_read(struct rt_strvec *out, struct rt_db *db,
-	       const struct rt_vt_name *vt, struct rt_error *err);
+               const struct rt_vt_name *vt, struct rt_error *err);
 /*
  * Apply one change.  An UPDATE or DELETE that does not match exactly one
  * row fails with Alembic's "Online migration expected to match one row
  * when updating 'a' to 'b' in 'alembic_version'; 0 found".
  */
 int rt_vt_apply(struct rt_db *db, const struct rt_vt_name *vt,
-		const struct rt_vt_op *op, struct rt_error *err);
+                const struct rt_vt_op *op, struct rt_error *err);
 /* DELETE every row (stamp --purge). */
 int rt_vt_purge(struct rt_db *db, const struct rt_vt_name *vt,
-		struct rt_error *err);
+                struct rt_error *err);
 
 /*
  * The SQL text of a version-table statement for `dialect`, exactly as
@@ -102,10 +102,10 @@ int rt_vt_purge(struct rt_db *db, const struct rt_vt_name *vt,
  *   DROP TABLE alembic_version
  */
 void rt_vt_render_create(struct rt_buf *out, enum rt_dialect dialect,
-			 const struct rt_vt_name *vt);
+                         const struct rt_vt_name *vt);
 void rt_vt_render_op(struct rt_buf *out, enum rt_dialect dialect,
-		     const struct rt_vt_name *vt, const struct rt_vt_op *op);
+                     const struct rt_vt_name *vt, const struct rt_vt_op *op);
 void rt_vt_render_drop(struct rt_buf *out, enum rt_dialect dialect,
-		       const struct rt_vt_name *vt);
+                       const struct rt_vt_name *vt);
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "util/compat.h"
 #include "util/strvec.h"
+#include "util/arena.h"
 #include "graph/revision.h"
 #include "retort/error.h"
 
@@ -45,6 +46,8 @@ struct rt_step {
 	const struct rt_revision *rev; /* NULL for stamp steps */
 	/* e.g. "Running upgrade a -> b, msg" (no logger prefix); owned */
 	char *log_line;
+	/* the same without ", msg": what --sql prints after "-- "; owned */
+	char *short_line;
 	struct rt_vt_op *ops; /* owned array */
 	size_t nr_ops;
 };
@@ -64,9 +67,12 @@ struct rt_plan {
 	 */
 	long fail_after;
 	struct rt_error failure;
+	/* copies of version-table rows that ops refer to (internal) */
+	struct rt_arena strings;
 };
 
-#define RT_PLAN_INIT { NULL, 0, 0, RT_STRVEC_INIT, -1, RT_ERROR_INIT }
+#define RT_PLAN_INIT \
+	{ NULL, 0, 0, RT_STRVEC_INIT, -1, RT_ERROR_INIT, RT_ARENA_INIT }
 
 /*
  * Plan `upgrade TARGET` from `rows` (§8.2, relative forms §5.4).  Errors
@@ -91,5 +97,17 @@ int rt_plan_stamp(struct rt_plan *out, const struct rt_revmap *map,
 		  const char *const *targets, size_t nr_targets, bool purge,
 		  struct rt_error *err);
 void rt_plan_release(struct rt_plan *plan);
+
+/*
+ * The errors Alembic raises from the target text alone, before it reads
+ * the revision scripts, so that they win over a broken graph: `upgrade
+ * -N` ("Relative revision -N didn't produce N migrations"), `downgrade
+ * +N`, and `downgrade -N` when there are no rows.  `kind` is
+ * RT_STEP_UPGRADE or RT_STEP_DOWNGRADE.  Returns 0 when the target needs
+ * the graph; call it before loading the project when the rows are known
+ * without the scripts (online, or `--sql` without a start revision).
+ */
+int rt_plan_precheck(enum rt_step_kind kind, const char *target,
+		     size_t nr_rows, struct rt_error *err);
 
 #endif

@@ -77,6 +77,16 @@ int rt_revmap_resolve(struct rt_revlist *out, const struct rt_revmap *map,
 		      const char *symbol, struct rt_error *err);
 
 /*
+ * Resolve a symbol that must name at most one revision (Alembic's
+ * get_revision; e.g. the start of an `--sql` range): *out is NULL for
+ * `base`.  Errors as rt_revmap_resolve(); a symbol naming several
+ * revisions (`heads` with two heads) is the multiple-heads message.
+ */
+int rt_revmap_resolve_one(const struct rt_revision **out,
+			  const struct rt_revmap *map, const char *symbol,
+			  struct rt_error *err);
+
+/*
  * The current heads shown by `current` (§7.3) given the version table
  * rows: the rows plus their ancestors (dependencies included), reduced to
  * those with no versioned descendant in that set; in history order.

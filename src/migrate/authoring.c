@@ -17,7 +17,7 @@
 
 /* Alembic's rule for ids, plus the length alembic_version can hold. */
 static int check_rev_id(const struct rt_context *ctx, const char *id,
-			struct rt_error *err)
+                        struct rt_error *err)
 {
 	static const char forbidden[] = "+-@";
 	struct rt_buf bad = RT_BUF_INIT;
@@ -31,33 +31,33 @@ static int check_rev_id(const struct rt_context *ctx, const char *id,
 	}
 	if (bad.len)
 		ret = rt_error_set(err, RT_EUSAGE,
-				   "Character(s) '%s' not allowed in revision "
-				   "identifier '%s'",
-				   bad.buf, id);
+		                   "Character(s) '%s' not allowed in revision "
+		                   "identifier '%s'",
+		                   bad.buf, id);
 	else if (!*id || strchr(id, ':') || strpbrk(id, " \t\n,"))
 		ret = rt_error_set(err, RT_EUSAGE,
-				   "revision identifier '%s' is not valid: use "
-				   "letters, digits and '_'",
-				   id);
+		                   "revision identifier '%s' is not valid: use "
+		                   "letters, digits and '_'",
+		                   id);
 	else if (strlen(id) > 32)
 		ret = rt_error_set(err, RT_EUSAGE,
-				   "revision identifier '%s' is longer than 32 "
-				   "characters, which alembic_version "
-				   "(VARCHAR(32)) cannot store",
-				   id);
+		                   "revision identifier '%s' is longer than 32 "
+		                   "characters, which alembic_version "
+		                   "(VARCHAR(32)) cannot store",
+		                   id);
 	else if ((existing = rt_revmap_get(ctx->map, id)) != NULL)
 		ret = rt_error_set(err, RT_EEXISTS,
-				   "Revision %s already exists in %s; choose "
-				   "another --rev-id",
-				   id, existing->path);
+		                   "Revision %s already exists in %s; choose "
+		                   "another --rev-id",
+		                   id, existing->path);
 	rt_buf_release(&bad);
 	return ret;
 }
 
 /* The parents of the new revision (revision --head / merge REVISIONS). */
 static int resolve_parents(struct rt_revlist *parents, struct rt_context *ctx,
-			   const char *const *specs, bool splice,
-			   struct rt_error *err)
+                           const char *const *specs, bool splice,
+                           struct rt_error *err)
 {
 	struct rt_revlist heads = RT_REVLIST_INIT;
 	int ret = 0;
@@ -66,10 +66,10 @@ static int resolve_parents(struct rt_revlist *parents, struct rt_context *ctx,
 		rt_revmap_heads(&heads, ctx->map, false);
 		if (heads.nr > 1)
 			ret = rt_error_set(err, RT_EMULTIHEAD,
-					   "Multiple heads are present; please "
-					   "specify the head revision on which "
-					   "the new revision should be based, "
-					   "or perform a merge.");
+			                   "Multiple heads are present; please "
+			                   "specify the head revision on which "
+			                   "the new revision should be based, "
+			                   "or perform a merge.");
 		for (size_t i = 0; ret == 0 && i < heads.nr; i++)
 			rt_revlist_push(parents, heads.items[i]);
 		goto out;
@@ -81,15 +81,15 @@ static int resolve_parents(struct rt_revlist *parents, struct rt_context *ctx,
 		for (size_t k = 0; ret == 0 && k < i; k++)
 			if (parents->items[k] == p)
 				ret = rt_error_set(err, RT_EUSAGE,
-						   "Duplicate head revisions "
-						   "specified");
+				                   "Duplicate head revisions "
+				                   "specified");
 		if (ret == 0 && !splice && !rt_revmap_is_head(ctx->map, p))
 			ret = rt_error_set(err, RT_EUSAGE,
-					   "Revision %s is not a head "
-					   "revision; please specify --splice "
-					   "to create a new branch from this "
-					   "revision",
-					   p->id);
+			                   "Revision %s is not a head "
+			                   "revision; please specify --splice "
+			                   "to create a new branch from this "
+			                   "revision",
+			                   p->id);
 	}
 out:
 	rt_revlist_release(&heads);
@@ -98,7 +98,7 @@ out:
 
 /* Which label owns `label` already, if any (declared, not inherited). */
 static const struct rt_revision *label_owner(const struct rt_context *ctx,
-					     const char *label)
+                                             const char *label)
 {
 	for (size_t i = 0; i < ctx->nr_revs; i++) {
 		const struct rt_revision *rev = ctx->revs[i];
@@ -111,7 +111,7 @@ static const struct rt_revision *label_owner(const struct rt_context *ctx,
 
 /* --depends-on values: full ids, except a label stays a label. */
 static int resolve_depends(struct rt_strvec *out, struct rt_context *ctx,
-			   const char *const *specs, struct rt_error *err)
+                           const char *const *specs, struct rt_error *err)
 {
 	int ret = 0;
 
@@ -130,8 +130,8 @@ static int resolve_depends(struct rt_strvec *out, struct rt_context *ctx,
 
 /* The folder the new script goes into (alembic.md §6.3 --version-path). */
 static int choose_dir(char **out, struct rt_context *ctx,
-		      const struct rt_revision *first_parent,
-		      const char *version_path, struct rt_error *err)
+                      const struct rt_revision *first_parent,
+                      const char *version_path, struct rt_error *err)
 {
 	const struct rt_strvec *dirs = &ctx->version_dirs;
 	char *abs;
@@ -141,9 +141,9 @@ static int choose_dir(char **out, struct rt_context *ctx,
 		abs = rt_path_absolute(version_path);
 		if (!rt_strvec_contains(dirs, abs)) {
 			int ret = rt_error_set(err, RT_EUSAGE,
-					       "Path %s is not represented in "
-					       "current version locations",
-					       abs);
+			                       "Path %s is not represented in "
+			                       "current version locations",
+			                       abs);
 			free(abs);
 			return ret;
 		}
@@ -156,8 +156,8 @@ static int choose_dir(char **out, struct rt_context *ctx,
 	}
 	if (!first_parent || dirs->nr == 0)
 		return rt_error_set(err, RT_EUSAGE,
-				    "Multiple version locations present, "
-				    "please specify --version-path");
+		                    "Multiple version locations present, "
+		                    "please specify --version-path");
 	*out = rt_path_dirname(first_parent->path);
 	return 0;
 }
@@ -170,7 +170,7 @@ static void status(struct rt_context *ctx, const char *text, bool newline)
 }
 
 static int ensure_dir(struct rt_context *ctx, const char *dir,
-		      struct rt_error *err)
+                      struct rt_error *err)
 {
 	int ret;
 
@@ -184,7 +184,7 @@ static int ensure_dir(struct rt_context *ctx, const char *dir,
 
 /* Read the project's template, or fall back to the built-in one. */
 static void load_template(struct rt_buf *out, char **path,
-			  struct rt_context *ctx)
+                          struct rt_context *ctx)
 {
 	*path = rt_path_join(ctx->script_dir, "script.sql.tmpl");
 	if (rt_fs_read_file(out, *path, NULL) < 0) {
@@ -228,8 +228,8 @@ static void new_script_release(struct new_script *ns)
 
 /* Everything is checked and computed here; nothing is written. */
 static int prepare(struct new_script *ns, struct rt_context *ctx,
-		   const struct rt_revision_options *opts, bool splice,
-		   struct rt_error *err)
+                   const struct rt_revision_options *opts, bool splice,
+                   struct rt_error *err)
 {
 	const struct rt_revision *owner;
 	struct timespec now;
@@ -240,34 +240,35 @@ static int prepare(struct new_script *ns, struct rt_context *ctx,
 	ret = check_rev_id(ctx, ns->id, err);
 	if (ret == 0)
 		ret = resolve_parents(&ns->parents, ctx, opts->heads, splice,
-				      err);
+		                      err);
 	if (ret == 0 && opts->branch_label) {
 		owner = label_owner(ctx, opts->branch_label);
 		if (owner)
 			ret = rt_error_set(err, RT_EEXISTS,
-					   "Branch name '%s' in revision %s "
-					   "already used by revision %s (%s)",
-					   opts->branch_label, ns->id,
-					   owner->id, owner->path);
+			                   "Branch name '%s' in revision %s "
+			                   "already used by revision %s (%s)",
+			                   opts->branch_label, ns->id,
+			                   owner->id, owner->path);
 		rt_strvec_push(&ns->labels, opts->branch_label);
 	}
 	if (ret == 0)
 		ret = resolve_depends(&ns->depends, ctx, opts->depends_on, err);
 	if (ret == 0)
 		ret = choose_dir(&ns->dir, ctx,
-				 ns->parents.nr ? ns->parents.items[0] : NULL,
-				 opts->version_path, err);
+		                 ns->parents.nr ? ns->parents.items[0] : NULL,
+		                 opts->version_path, err);
 	/* one instant for both Create Date and %(epoch)s */
 	clock_gettime(CLOCK_REALTIME, &now);
 	if (ret == 0)
-		ret = rt_script_date_at(&ns->date, &when, ctx->settings.timezone,
-					now.tv_sec, now.tv_nsec / 1000, err);
+		ret = rt_script_date_at(&ns->date, &when,
+		                        ctx->settings.timezone, now.tv_sec,
+		                        now.tv_nsec / 1000, err);
 	if (ret < 0)
 		return ret;
 	ns->slug = rt_script_slug(opts->message ? opts->message : "",
-				  ctx->settings.truncate_slug_length);
+	                          ctx->settings.truncate_slug_length);
 	ret = rt_script_filename(&ns->name, ctx->settings.file_template, ns->id,
-				 ns->slug, &when, now.tv_sec, err);
+	                         ns->slug, &when, now.tv_sec, err);
 	if (ret < 0)
 		return ret;
 	for (size_t i = 0; i < ns->parents.nr; i++)
@@ -277,8 +278,8 @@ static int prepare(struct new_script *ns, struct rt_context *ctx,
 }
 
 static int write_script(struct rt_context *ctx,
-			const struct rt_revision_options *opts, bool splice,
-			struct rt_error *err)
+                        const struct rt_revision_options *opts, bool splice,
+                        struct rt_error *err)
 {
 	struct new_script ns = { 0 };
 	struct rt_newrev nr = { 0 };
@@ -319,24 +320,24 @@ out:
 }
 
 int rt_revision(struct rt_context *ctx, const struct rt_revision_options *opts,
-		struct rt_error *err)
+                struct rt_error *err)
 {
 	if (opts->autogenerate)
 		return rt_error_set(err, RT_EUNSUPPORTED,
-				    "revision --autogenerate is not available "
-				    "yet: write the upgrade and downgrade SQL "
-				    "by hand (it arrives with the autogenerate "
-				    "issue, #6)");
+		                    "revision --autogenerate is not available "
+		                    "yet: write the upgrade and downgrade SQL "
+		                    "by hand (it arrives with the autogenerate "
+		                    "issue, #6)");
 	return write_script(ctx, opts, opts->splice, err);
 }
 
 int rt_merge(struct rt_context *ctx, const struct rt_revision_options *opts,
-	     struct rt_error *err)
+             struct rt_error *err)
 {
 	if (!opts->heads || !opts->heads[0])
 		return rt_error_set(err, RT_EUSAGE,
-				    "merge needs at least one revision to "
-				    "merge, e.g. 'heads'");
+		                    "merge needs at least one revision to "
+		                    "merge, e.g. 'heads'");
 	return write_script(ctx, opts, false, err);
 }
 
@@ -348,7 +349,7 @@ static void init_status(void *baton, const char *text, bool newline)
 }
 
 int rt_init(const char *dir, const char *ini_path, rt_output_fn out,
-	    void *out_baton, struct rt_error *err)
+            void *out_baton, struct rt_error *err)
 {
 	struct rt_context ctx = { 0 };
 	char *abs_ini;
@@ -363,9 +364,9 @@ int rt_init(const char *dir, const char *ini_path, rt_output_fn out,
 		return ret;
 	abs_ini = rt_path_absolute(ini_path);
 	rt_context_printf(&ctx,
-			  "Please edit configuration/connection/logging "
-			  "settings in '%s' before proceeding.\n",
-			  abs_ini);
+	                  "Please edit configuration/connection/logging "
+	                  "settings in '%s' before proceeding.\n",
+	                  abs_ini);
 	free(abs_ini);
 	return 0;
 }

@@ -14,7 +14,7 @@
 #include "script/script.h"
 
 int rt_context_open(struct rt_context **out,
-		    const struct rt_context_options *opts, struct rt_error *err)
+                    const struct rt_context_options *opts, struct rt_error *err)
 {
 	struct rt_context *ctx = rt_xcalloc(1, sizeof(*ctx));
 	struct rt_settings_input in = { 0 };
@@ -71,27 +71,27 @@ int rt_context_load_project(struct rt_context *ctx, struct rt_error *err)
 	ctx->script_dir = rt_path_absolute(ctx->settings.script_location);
 	if (!rt_fs_is_dir(ctx->script_dir))
 		return rt_error_set(err, RT_ECONFIG,
-				    "Path doesn't exist: '%s'.  Please use the "
-				    "'init' command to create a new scripts "
-				    "folder.",
-				    ctx->script_dir);
+		                    "Path doesn't exist: '%s'.  Please use the "
+		                    "'init' command to create a new scripts "
+		                    "folder.",
+		                    ctx->script_dir);
 	for (size_t i = 0; i < ctx->settings.version_locations.nr; i++) {
-		char *abs = rt_path_absolute(
-			ctx->settings.version_locations.v[i]);
+		char *abs =
+		        rt_path_absolute(ctx->settings.version_locations.v[i]);
 		if (rt_fs_exists(abs) && !rt_fs_is_dir(abs)) {
 			ret = rt_error_set_at(err, RT_EIO, abs, 0,
-					      "cannot read versions folder "
-					      "'%s': it is not a directory; "
-					      "check script_location and "
-					      "version_locations",
-					      abs);
+			                      "cannot read versions folder "
+			                      "'%s': it is not a directory; "
+			                      "check script_location and "
+			                      "version_locations",
+			                      abs);
 			free(abs);
 			return ret;
 		}
 		rt_strvec_push_nodup(&ctx->version_dirs, abs);
 	}
 	ret = rt_scan_versions(&ctx->revs, &ctx->nr_revs, &ctx->arena,
-			       &ctx->version_dirs, err);
+	                       &ctx->version_dirs, err);
 	if (ret < 0)
 		return ret;
 	ret = rt_revmap_build(&ctx->map, ctx->revs, ctx->nr_revs, err);
@@ -102,19 +102,19 @@ int rt_context_load_project(struct rt_context *ctx, struct rt_error *err)
 }
 
 int rt_context_url(const struct rt_url **out, struct rt_context *ctx,
-		   struct rt_error *err)
+                   struct rt_error *err)
 {
 	int ret;
 
 	if (!ctx->url_parsed) {
 		if (!ctx->settings.url || !*ctx->settings.url)
 			return rt_error_set(
-				err, RT_ECONFIG,
-				"no database URL configured: set "
-				"sqlalchemy.url in the [%s] section of %s, "
-				"DATABASE_URL, or pass -x url=...",
-				ctx->settings.section,
-				ctx->settings.config_path);
+			        err, RT_ECONFIG,
+			        "no database URL configured: set "
+			        "sqlalchemy.url in the [%s] section of %s, "
+			        "DATABASE_URL, or pass -x url=...",
+			        ctx->settings.section,
+			        ctx->settings.config_path);
 		ret = rt_url_parse(&ctx->url, ctx->settings.url, err);
 		if (ret < 0)
 			return ret;
@@ -142,12 +142,12 @@ static void echo_sql(void *baton, const char *sql)
 	struct rt_context *ctx = baton;
 
 	if (ctx->log)
-		ctx->log(ctx->log_baton, RT_LOG_INFO, "sqlalchemy.engine.Engine",
-			 sql);
+		ctx->log(ctx->log_baton, RT_LOG_INFO,
+		         "sqlalchemy.engine.Engine", sql);
 }
 
 int rt_context_connect(struct rt_db **out, struct rt_context *ctx,
-		       bool read_only, struct rt_error *err)
+                       bool read_only, struct rt_error *err)
 {
 	struct rt_db_options opts = { 0 };
 	const struct rt_url *url = NULL;
@@ -157,10 +157,10 @@ int rt_context_connect(struct rt_db **out, struct rt_context *ctx,
 		return ret;
 	opts.read_only = read_only;
 	if (ctx->lock_timeout >= 0)
-		opts.lock_timeout_ms = ctx->lock_timeout * 1000 < 1 ?
-					       1 :
-					       (unsigned)(ctx->lock_timeout *
-							  1000);
+		opts.lock_timeout_ms =
+		        ctx->lock_timeout * 1000 < 1 ?
+		                1 :
+		                (unsigned)(ctx->lock_timeout * 1000);
 	if (ctx->settings.log_sql) {
 		opts.echo = echo_sql;
 		opts.echo_baton = ctx;
@@ -178,7 +178,7 @@ struct rt_vt_name rt_context_vt(const struct rt_context *ctx)
 }
 
 int rt_context_read_rows(struct rt_strvec *rows, struct rt_context *ctx,
-			 struct rt_error *err)
+                         struct rt_error *err)
 {
 	struct rt_vt_name vt = rt_context_vt(ctx);
 	struct rt_db *db = NULL;
@@ -223,7 +223,7 @@ void rt_context_printf(struct rt_context *ctx, const char *fmt, ...)
 }
 
 static void vlog(struct rt_context *ctx, enum rt_log_level level,
-		 const char *logger, const char *fmt, va_list ap)
+                 const char *logger, const char *fmt, va_list ap)
 {
 	struct rt_buf sb = RT_BUF_INIT;
 

@@ -36,7 +36,7 @@ struct rt_context {
 	/* filled by rt_context_load_project() */
 	bool project_loaded;
 	struct rt_arena arena;
-	char *script_dir;              /* absolute */
+	char *script_dir; /* absolute */
 	struct rt_strvec version_dirs; /* absolute */
 	const struct rt_revision **revs;
 	size_t nr_revs;
@@ -47,7 +47,7 @@ struct rt_context {
 int rt_context_load_project(struct rt_context *ctx, struct rt_error *err);
 /* Parse the database URL, once; RT_ECONFIG when none is configured. */
 int rt_context_url(const struct rt_url **out, struct rt_context *ctx,
-		   struct rt_error *err);
+                   struct rt_error *err);
 
 /*
  * Whether the database exists yet.  A SQLite file that is not there is
@@ -56,24 +56,24 @@ int rt_context_url(const struct rt_url **out, struct rt_context *ctx,
 bool rt_context_db_exists(struct rt_context *ctx);
 /* Connect to the database; `read_only` commands never create tables. */
 int rt_context_connect(struct rt_db **out, struct rt_context *ctx,
-		       bool read_only, struct rt_error *err);
+                       bool read_only, struct rt_error *err);
 /*
  * The version table's rows in database order; empty when the database or
  * the table does not exist.  Never creates anything.
  */
 int rt_context_read_rows(struct rt_strvec *rows, struct rt_context *ctx,
-			 struct rt_error *err);
+                         struct rt_error *err);
 /* The version table's name from the settings. */
 struct rt_vt_name rt_context_vt(const struct rt_context *ctx);
 
 void rt_context_write(struct rt_context *ctx, const char *text, size_t len);
 void rt_context_puts(struct rt_context *ctx, const char *text);
 void rt_context_printf(struct rt_context *ctx, const char *fmt, ...)
-	RT_PRINTF(2, 3);
+        RT_PRINTF(2, 3);
 /* Log as logger "alembic.runtime.migration" at INFO, when enabled. */
 void rt_context_info(struct rt_context *ctx, const char *fmt, ...)
-	RT_PRINTF(2, 3);
+        RT_PRINTF(2, 3);
 void rt_context_warn(struct rt_context *ctx, const char *fmt, ...)
-	RT_PRINTF(2, 3);
+        RT_PRINTF(2, 3);
 
 #endif

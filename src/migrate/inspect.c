@@ -13,7 +13,7 @@
 
 /* Print one revision followed by a newline (Alembic's print_stdout). */
 static void print_rev(struct rt_context *ctx, const struct rt_revision *rev,
-		      bool verbose, unsigned flags)
+                      bool verbose, unsigned flags)
 {
 	struct rt_buf sb = RT_BUF_INIT;
 
@@ -39,7 +39,7 @@ int rt_current(struct rt_context *ctx, bool verbose, struct rt_error *err)
 		goto out;
 	if (verbose)
 		rt_context_printf(ctx, "Current revision(s) for %s:\n",
-				  ctx->url_redacted);
+		                  ctx->url_redacted);
 	for (size_t i = 0; i < heads.nr; i++)
 		print_rev(ctx, heads.items[i], verbose, RT_FMT_TREE);
 out:
@@ -59,20 +59,20 @@ static bool range_needs_db(const char *range)
 }
 
 int rt_history(struct rt_context *ctx, const char *range, bool verbose,
-	       bool indicate_current, struct rt_error *err)
+               bool indicate_current, struct rt_error *err)
 {
 	struct rt_strvec rows = RT_STRVEC_INIT;
 	struct rt_revlist list = RT_REVLIST_INIT;
-	unsigned flags = RT_FMT_PARENTS | RT_FMT_LABELS | RT_FMT_TREE |
-			 RT_FMT_DOC;
+	unsigned flags =
+	        RT_FMT_PARENTS | RT_FMT_LABELS | RT_FMT_TREE | RT_FMT_DOC;
 	int ret = rt_context_load_project(ctx, err);
 
 	if (ret < 0)
 		goto out;
 	if (range && !strchr(range, ':')) {
 		ret = rt_error_set(err, RT_EUSAGE,
-				   "History range requires [start]:[end], "
-				   "[start]:, or :[end]");
+		                   "History range requires [start]:[end], "
+		                   "[start]:, or :[end]");
 		goto out;
 	}
 	if (indicate_current || range_needs_db(range)) {
@@ -97,7 +97,7 @@ out:
 }
 
 int rt_heads(struct rt_context *ctx, bool verbose, bool resolve_dependencies,
-	     struct rt_error *err)
+             struct rt_error *err)
 {
 	struct rt_revlist heads = RT_REVLIST_INIT;
 	int ret = rt_context_load_project(ctx, err);
@@ -115,7 +115,7 @@ int rt_heads(struct rt_context *ctx, bool verbose, bool resolve_dependencies,
 }
 
 static void print_branchpoint(struct rt_context *ctx,
-			      const struct rt_revision *bp, bool verbose)
+                              const struct rt_revision *bp, bool verbose)
 {
 	struct rt_revlist children = RT_REVLIST_INIT;
 	struct rt_buf sb = RT_BUF_INIT;
@@ -132,7 +132,7 @@ static void print_branchpoint(struct rt_context *ctx,
 			rt_buf_addch(&sb, ' ');
 		rt_buf_adds(&sb, " -> ");
 		rt_format_oneline(&sb, ctx->map, children.items[i],
-				  child_flags | (verbose ? RT_FMT_DOC : 0));
+		                  child_flags | (verbose ? RT_FMT_DOC : 0));
 	}
 	rt_buf_adds(&sb, "\n\n");
 	rt_context_write(ctx, sb.buf, sb.len);
@@ -156,19 +156,19 @@ int rt_branches(struct rt_context *ctx, bool verbose, struct rt_error *err)
 
 /* The revisions `show current` names: the version table's rows. */
 static int resolve_current(struct rt_revlist *out, struct rt_context *ctx,
-			   struct rt_error *err)
+                           struct rt_error *err)
 {
 	struct rt_strvec rows = RT_STRVEC_INIT;
 	int ret = rt_context_read_rows(&rows, ctx, err);
 
 	for (size_t i = 0; ret == 0 && i < rows.nr; i++) {
-		const struct rt_revision *rev = rt_revmap_get(ctx->map,
-							      rows.v[i]);
+		const struct rt_revision *rev =
+		        rt_revmap_get(ctx->map, rows.v[i]);
 		if (!rev)
 			ret = rt_error_set(err, RT_ENOTFOUND,
-					   "Can't locate revision identified "
-					   "by '%s'",
-					   rows.v[i]);
+			                   "Can't locate revision identified "
+			                   "by '%s'",
+			                   rows.v[i]);
 		else
 			rt_revlist_push(out, rev);
 	}
@@ -177,7 +177,7 @@ static int resolve_current(struct rt_revlist *out, struct rt_context *ctx,
 }
 
 int rt_show(struct rt_context *ctx, const char *const *revs, size_t nr_revs,
-	    struct rt_error *err)
+            struct rt_error *err)
 {
 	struct rt_revlist list = RT_REVLIST_INIT;
 	int ret = rt_context_load_project(ctx, err);

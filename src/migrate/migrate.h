@@ -13,17 +13,16 @@ struct rt_error;
 
 struct rt_run_request {
 	enum rt_step_kind kind;
-	const char *target;          /* upgrade / downgrade */
-	const char *const *targets;  /* stamp */
+	const char *target; /* upgrade / downgrade */
+	const char *const *targets; /* stamp */
 	size_t nr_targets;
-	bool purge;                  /* stamp --purge */
+	bool purge; /* stamp --purge */
 };
 
 /* Plan `req` against the version-table rows `rows`. */
 int rt_migrate_plan(struct rt_plan *plan, struct rt_context *ctx,
-		    const struct rt_run_request *req,
-		    const char *const *rows, size_t nr_rows,
-		    struct rt_error *err);
+                    const struct rt_run_request *req, const char *const *rows,
+                    size_t nr_rows, struct rt_error *err);
 
 /* Apply one version-table change to an in-memory copy of the rows. */
 void rt_migrate_apply_op(struct rt_strvec *rows, const struct rt_vt_op *op);
@@ -33,6 +32,6 @@ const char *rt_migrate_step_sql(const struct rt_step *step, unsigned *line);
 
 /* Offline (--sql) entry point, called by rt_upgrade & co. */
 int rt_offline_run(struct rt_context *ctx, const struct rt_run_request *req,
-		   struct rt_error *err);
+                   struct rt_error *err);
 
 #endif

@@ -54,19 +54,19 @@ static void short_log(struct rt_buf *out, const struct rt_step *step)
 		rt_buf_adds(out, "upgrade ");
 		for (size_t i = 0; i < rev->nr_down; i++)
 			rt_buf_addf(out, "%s%s", i ? ", " : "",
-				    rev->down_revisions[i]);
+			            rev->down_revisions[i]);
 		rt_buf_addf(out, " -> %s", rev->id);
 	} else {
 		rt_buf_addf(out, "downgrade %s -> ", rev->id);
 		for (size_t i = 0; i < rev->nr_down; i++)
 			rt_buf_addf(out, "%s%s", i ? ", " : "",
-				    rev->down_revisions[i]);
+			            rev->down_revisions[i]);
 	}
 }
 
 static void emit_step(struct rt_context *ctx, enum rt_dialect dialect,
-		      const struct rt_vt_name *vt, const struct rt_step *step,
-		      struct rt_strvec *rows)
+                      const struct rt_vt_name *vt, const struct rt_step *step,
+                      struct rt_strvec *rows)
 {
 	struct rt_buf sb = RT_BUF_INIT;
 	struct rt_strvec stmts = RT_STRVEC_INIT;
@@ -96,7 +96,7 @@ static void emit_step(struct rt_context *ctx, enum rt_dialect dialect,
 
 /* Resolve the start of a range to the revisions assumed recorded. */
 static int resolve_start(struct rt_strvec *rows, struct rt_context *ctx,
-			 const char *start, struct rt_error *err)
+                         const char *start, struct rt_error *err)
 {
 	struct rt_revlist list = RT_REVLIST_INIT;
 	int ret = 0;
@@ -106,13 +106,14 @@ static int resolve_start(struct rt_strvec *rows, struct rt_context *ctx,
 	ret = rt_revmap_resolve(&list, ctx->map, start, err);
 	/* the start is one revision (Alembic's get_revision) */
 	if (ret == 0 && list.nr > 1)
-		ret = rt_error_set(err, RT_EMULTIHEAD,
-				   "Multiple head revisions are present for "
-				   "given argument '%s'; please specify a "
-				   "specific target revision, '<branchname>@%s' "
-				   "to narrow to a specific head, or 'heads' for "
-				   "all heads",
-				   start, start);
+		ret = rt_error_set(
+		        err, RT_EMULTIHEAD,
+		        "Multiple head revisions are present for "
+		        "given argument '%s'; please specify a "
+		        "specific target revision, '<branchname>@%s' "
+		        "to narrow to a specific head, or 'heads' for "
+		        "all heads",
+		        start, start);
 	for (size_t i = 0; ret == 0 && i < list.nr; i++)
 		rt_strvec_push(rows, list.items[i]->id);
 	rt_revlist_release(&list);
@@ -137,9 +138,9 @@ static void split_range(char **start, const char **end, const char *arg)
  * with Alembic's checks on the range forms.
  */
 static int offline_targets(struct rt_strvec *rows, struct rt_strvec *targets,
-			   struct rt_context *ctx,
-			   const struct rt_run_request *req,
-			   struct rt_error *err)
+                           struct rt_context *ctx,
+                           const struct rt_run_request *req,
+                           struct rt_error *err)
 {
 	char *start = NULL, *first_start = NULL;
 	const char *end;
@@ -148,19 +149,20 @@ static int offline_targets(struct rt_strvec *rows, struct rt_strvec *targets,
 
 	for (size_t i = 0; i < nr; i++) {
 		const char *arg = req->kind == RT_STEP_STAMP ? req->targets[i] :
-							       req->target;
+		                                               req->target;
 		split_range(&start, &end, arg);
 		if (req->kind == RT_STEP_DOWNGRADE && !start)
 			ret = rt_error_set(err, RT_EUSAGE,
-					   "downgrade with --sql requires "
-					   "<fromrev>:<torev>");
-		else if (i > 0 && (start ? !first_start ||
-						   strcmp(start, first_start) :
-					   first_start != NULL))
-			ret = rt_error_set(err, RT_EUSAGE,
-					   "Stamp operation with --sql only "
-					   "supports a single starting revision "
-					   "at a time");
+			                   "downgrade with --sql requires "
+			                   "<fromrev>:<torev>");
+		else if (i > 0 &&
+		         (start ? !first_start || strcmp(start, first_start) :
+		                  first_start != NULL))
+			ret = rt_error_set(
+			        err, RT_EUSAGE,
+			        "Stamp operation with --sql only "
+			        "supports a single starting revision "
+			        "at a time");
 		rt_strvec_push(targets, end);
 		if (i == 0)
 			first_start = start;
@@ -177,7 +179,7 @@ static int offline_targets(struct rt_strvec *rows, struct rt_strvec *targets,
 }
 
 int rt_offline_run(struct rt_context *ctx, const struct rt_run_request *req,
-		   struct rt_error *err)
+                   struct rt_error *err)
 {
 	struct rt_strvec rows = RT_STRVEC_INIT;
 	struct rt_strvec targets = RT_STRVEC_INIT;
@@ -197,7 +199,7 @@ int rt_offline_run(struct rt_context *ctx, const struct rt_run_request *req,
 		rt_context_puts(ctx, "BEGIN;\n\n");
 	if (req->purge) {
 		ret = rt_error_set(err, RT_EUSAGE,
-				   "Can't use --purge with --sql mode");
+		                   "Can't use --purge with --sql mode");
 		goto out;
 	}
 	ret = offline_targets(&rows, &targets, ctx, req, err);

@@ -21,21 +21,20 @@
 #include "util/buf.h"
 
 int rt_migrate_plan(struct rt_plan *plan, struct rt_context *ctx,
-		    const struct rt_run_request *req,
-		    const char *const *rows, size_t nr_rows,
-		    struct rt_error *err)
+                    const struct rt_run_request *req, const char *const *rows,
+                    size_t nr_rows, struct rt_error *err)
 {
 	switch (req->kind) {
 	case RT_STEP_UPGRADE:
 		return rt_plan_upgrade(plan, ctx->map, rows, nr_rows,
-				       req->target, err);
+		                       req->target, err);
 	case RT_STEP_DOWNGRADE:
 		return rt_plan_downgrade(plan, ctx->map, rows, nr_rows,
-					 req->target, err);
+		                         req->target, err);
 	case RT_STEP_STAMP:
 		return rt_plan_stamp(plan, ctx->map, rows, nr_rows,
-				     req->targets, req->nr_targets, req->purge,
-				     err);
+		                     req->targets, req->nr_targets, req->purge,
+		                     err);
 	}
 	RT_BUG("unknown step kind %d", (int)req->kind);
 }
@@ -59,7 +58,7 @@ void rt_migrate_apply_op(struct rt_strvec *rows, const struct rt_vt_op *op)
 		return;
 	}
 	memmove(&rows->v[i], &rows->v[i + 1],
-		(rows->nr - i) * sizeof(*rows->v)); /* moves the NULL too */
+	        (rows->nr - i) * sizeof(*rows->v)); /* moves the NULL too */
 	rows->nr--;
 }
 
@@ -126,13 +125,13 @@ static int prepare_locked(struct runner *r, struct rt_error *err)
 	rt_plan_release(&r->plan);
 	if (ret == 0)
 		ret = rt_migrate_plan(&r->plan, r->ctx, r->req, r->rows.v,
-				      r->rows.nr, err);
+		                      r->rows.nr, err);
 	return ret;
 }
 
 /* Run one step's SQL and version-table changes (no transaction control). */
 static int run_step_body(struct runner *r, const struct rt_step *step,
-			 struct rt_error *err)
+                         struct rt_error *err)
 {
 	unsigned line;
 	const char *sql = rt_migrate_step_sql(step, &line);
@@ -147,8 +146,8 @@ static int run_step_body(struct runner *r, const struct rt_step *step,
 
 /* Turn a step's failure into the message the user sees. */
 static int step_failed(struct runner *r, const struct rt_step *step,
-		       const struct rt_error *cause, const char *what_happened,
-		       struct rt_error *err)
+                       const struct rt_error *cause, const char *what_happened,
+                       struct rt_error *err)
 {
 	struct rt_buf where = RT_BUF_INIT;
 	const char *text = step->log_line;
@@ -157,10 +156,11 @@ static int step_failed(struct runner *r, const struct rt_step *step,
 	if (rt_starts_with(text, "Running "))
 		text += strlen("Running ");
 	describe_rows(&where, &r->rows);
-	ret = rt_error_set_at(err, cause->code, cause->loc.path, cause->loc.line,
-			      "%s failed: %s; %s; alembic_version is at %s. "
-			      "Fix the script, then run the command again",
-			      text, cause->message, what_happened, where.buf);
+	ret = rt_error_set_at(err, cause->code, cause->loc.path,
+	                      cause->loc.line,
+	                      "%s failed: %s; %s; alembic_version is at %s. "
+	                      "Fix the script, then run the command again",
+	                      text, cause->message, what_happened, where.buf);
 	rt_buf_release(&where);
 	/* Alembic shows a failing statement as a traceback */
 	return rt_error_mark_crash(err, ret);
@@ -168,7 +168,7 @@ static int step_failed(struct runner *r, const struct rt_step *step,
 
 /* A `Transactional: false` script: its SQL runs outside a transaction. */
 static int run_nontransactional(struct runner *r, const struct rt_step *step,
-				struct rt_error *err)
+                                struct rt_error *err)
 {
 	struct rt_error cause = RT_ERROR_INIT;
 	unsigned line;
@@ -179,13 +179,13 @@ static int run_nontransactional(struct runner *r, const struct rt_step *step,
 		ret = rt_db_commit(r->db, err);
 	if (ret < 0)
 		return ret;
-	if (*sql && rt_db_exec_script(r->db, sql, step->rev->path, line,
-				      &cause) < 0)
+	if (*sql &&
+	    rt_db_exec_script(r->db, sql, step->rev->path, line, &cause) < 0)
 		return step_failed(r, step, &cause,
-				   "the script is not transactional, so the "
-				   "database may be partly changed: check it "
-				   "by hand before retrying",
-				   err);
+		                   "the script is not transactional, so the "
+		                   "database may be partly changed: check it "
+		                   "by hand before retrying",
+		                   err);
 	ret = rt_db_begin(r->db, err);
 	for (size_t i = 0; ret == 0 && i < step->nr_ops; i++)
 		ret = rt_vt_apply(r->db, &r->vt, &step->ops[i], err);
@@ -229,7 +229,7 @@ static int run_steps_per_step(struct runner *r, struct rt_error *err)
 		} else if (run_step_body(r, step, &cause) < 0) {
 			rt_db_rollback(r->db);
 			ret = step_failed(r, step, &cause,
-					  "its changes were rolled back", err);
+			                  "its changes were rolled back", err);
 		} else {
 			ret = rt_db_commit(r->db, err);
 		}
@@ -286,9 +286,9 @@ static int run_single_transaction(struct runner *r, struct rt_error *err)
 			for (size_t k = 0; k < start.nr; k++)
 				rt_strvec_push(&r->rows, start.v[k]);
 			ret = step_failed(r, step, &cause,
-					  "the whole run was rolled back "
-					  "(transaction_per_migration = false)",
-					  err);
+			                  "the whole run was rolled back "
+			                  "(transaction_per_migration = false)",
+			                  err);
 		}
 		for (size_t k = 0; ret == 0 && k < step->nr_ops; k++)
 			rt_migrate_apply_op(&r->rows, &step->ops[k]);
@@ -302,7 +302,7 @@ static int run_single_transaction(struct runner *r, struct rt_error *err)
 }
 
 static int run_online(struct rt_context *ctx, const struct rt_run_request *req,
-		      struct rt_error *err)
+                      struct rt_error *err)
 {
 	struct runner r = { 0 };
 	struct rt_strvec rows = RT_STRVEC_INIT;
@@ -332,12 +332,12 @@ static int run_online(struct rt_context *ctx, const struct rt_run_request *req,
 	ret = rt_context_connect(&r.db, ctx, false, err);
 	if (ret == 0) {
 		rt_context_info(ctx, "Context impl %s.",
-				rt_db_dialect(r.db) == RT_DIALECT_SQLITE ?
-					"SQLiteImpl" :
-					"PostgresqlImpl");
+		                rt_db_dialect(r.db) == RT_DIALECT_SQLITE ?
+		                        "SQLiteImpl" :
+		                        "PostgresqlImpl");
 		rt_context_info(ctx, "Will assume transactional DDL.");
 		ret = r.per_step ? run_per_step(&r, err) :
-				   run_single_transaction(&r, err);
+		                   run_single_transaction(&r, err);
 	}
 	if (ret == 0 && r.plan.fail_after >= 0)
 		ret = rt_error_copy(err, &r.plan.failure);
@@ -348,7 +348,7 @@ static int run_online(struct rt_context *ctx, const struct rt_run_request *req,
 }
 
 static int run(struct rt_context *ctx, const struct rt_run_request *req,
-	       bool sql, struct rt_error *err)
+               bool sql, struct rt_error *err)
 {
 	int ret = rt_context_load_project(ctx, err);
 
@@ -360,35 +360,36 @@ static int run(struct rt_context *ctx, const struct rt_run_request *req,
 }
 
 int rt_upgrade(struct rt_context *ctx, const char *target,
-	       const struct rt_run_options *opts, struct rt_error *err)
+               const struct rt_run_options *opts, struct rt_error *err)
 {
-	struct rt_run_request req = { RT_STEP_UPGRADE, target, NULL, 0,
-				      false };
+	struct rt_run_request req = { RT_STEP_UPGRADE, target, NULL, 0, false };
 	bool sql = opts && opts->sql;
 
 	if (!sql && strchr(target, ':'))
-		return rt_error_set(err, RT_EUSAGE, "Range revision not allowed");
+		return rt_error_set(err, RT_EUSAGE,
+		                    "Range revision not allowed");
 	return run(ctx, &req, sql, err);
 }
 
 int rt_downgrade(struct rt_context *ctx, const char *target,
-		 const struct rt_run_options *opts, struct rt_error *err)
+                 const struct rt_run_options *opts, struct rt_error *err)
 {
 	struct rt_run_request req = { RT_STEP_DOWNGRADE, target, NULL, 0,
-				      false };
+		                      false };
 	bool sql = opts && opts->sql;
 
 	if (!sql && strchr(target, ':'))
-		return rt_error_set(err, RT_EUSAGE, "Range revision not allowed");
+		return rt_error_set(err, RT_EUSAGE,
+		                    "Range revision not allowed");
 	return run(ctx, &req, sql, err);
 }
 
 int rt_stamp(struct rt_context *ctx, const char *const *targets,
-	     size_t nr_targets, const struct rt_run_options *opts,
-	     struct rt_error *err)
+             size_t nr_targets, const struct rt_run_options *opts,
+             struct rt_error *err)
 {
 	struct rt_run_request req = { RT_STEP_STAMP, NULL, targets, nr_targets,
-				      opts && opts->purge };
+		                      opts && opts->purge };
 
 	return run(ctx, &req, opts && opts->sql, err);
 }

@@ -112,7 +112,7 @@ static bool has_code(const char *s)
 }
 
 static void push_piece(struct rt_strvec *out, const char *start,
-		       const char *end)
+                       const char *end)
 {
 	struct rt_buf sb = RT_BUF_INIT;
 

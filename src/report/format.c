@@ -6,8 +6,7 @@
 #include "report/format.h"
 #include "graph/revmap.h"
 
-static void add_joined(struct rt_buf *out, const char *const *items,
-		       size_t nr)
+static void add_joined(struct rt_buf *out, const char *const *items, size_t nr)
 {
 	for (size_t i = 0; i < nr; i++) {
 		if (i)
@@ -26,8 +25,7 @@ static void add_revlist(struct rt_buf *out, const struct rt_revlist *list)
 }
 
 /* "<base>" or the versioned parents joined by ", ". */
-static void add_down_revision(struct rt_buf *out,
-			      const struct rt_revision *rev)
+static void add_down_revision(struct rt_buf *out, const struct rt_revision *rev)
 {
 	if (!rev->nr_down)
 		rt_buf_adds(out, "<base>");
@@ -36,7 +34,7 @@ static void add_down_revision(struct rt_buf *out,
 }
 
 static void add_labels(struct rt_buf *out, const struct rt_revmap *map,
-		       const struct rt_revision *rev)
+                       const struct rt_revision *rev)
 {
 	const char **labels = NULL;
 	size_t nr = 0;
@@ -50,7 +48,7 @@ static void add_labels(struct rt_buf *out, const struct rt_revmap *map,
 }
 
 void rt_format_oneline(struct rt_buf *out, const struct rt_revmap *map,
-		       const struct rt_revision *rev, unsigned flags)
+                       const struct rt_revision *rev, unsigned flags)
 {
 	bool is_head = rt_revmap_is_head(map, rev);
 	bool is_real_head = rt_revmap_is_real_head(map, rev);
@@ -105,7 +103,7 @@ static void add_longdoc(struct rt_buf *out, const char *longdoc)
 }
 
 void rt_format_verbose(struct rt_buf *out, const struct rt_revmap *map,
-		       const struct rt_revision *rev, bool current)
+                       const struct rt_revision *rev, bool current)
 {
 	struct rt_revlist children = RT_REVLIST_INIT;
 	const char **labels = NULL;
@@ -113,11 +111,12 @@ void rt_format_verbose(struct rt_buf *out, const struct rt_revmap *map,
 	bool is_branchpoint = rt_revmap_is_branchpoint(map, rev);
 
 	rt_buf_addf(out, "Rev: %s%s%s%s%s\n", rev->id,
-		    rt_revmap_is_head(map, rev) ? " (head)" : "",
-		    is_branchpoint ? " (branchpoint)" : "",
-		    rt_revmap_is_mergepoint(rev) ? " (mergepoint)" : "",
-		    current ? " (current)" : "");
-	rt_buf_adds(out, rt_revmap_is_mergepoint(rev) ? "Merges: " : "Parent: ");
+	            rt_revmap_is_head(map, rev) ? " (head)" : "",
+	            is_branchpoint ? " (branchpoint)" : "",
+	            rt_revmap_is_mergepoint(rev) ? " (mergepoint)" : "",
+	            current ? " (current)" : "");
+	rt_buf_adds(out,
+	            rt_revmap_is_mergepoint(rev) ? "Merges: " : "Parent: ");
 	add_down_revision(out, rev);
 	rt_buf_addch(out, '\n');
 	if (rev->nr_depends) {
@@ -143,7 +142,7 @@ void rt_format_verbose(struct rt_buf *out, const struct rt_revmap *map,
 }
 
 void rt_format_cmd(struct rt_buf *out, const struct rt_revmap *map,
-		   const struct rt_revision *rev, bool verbose, unsigned flags)
+                   const struct rt_revision *rev, bool verbose, unsigned flags)
 {
 	if (verbose)
 		rt_format_verbose(out, map, rev, flags & RT_FMT_CURRENT);

@@ -14,26 +14,25 @@
 struct rt_revmap;
 
 enum rt_fmt_flags {
-	RT_FMT_PARENTS = 1 << 0,  /* "<base> -> " / "a, b (deps) -> " */
-	RT_FMT_LABELS = 1 << 1,   /* " (label)" */
-	RT_FMT_TREE = 1 << 2,     /* " (branchpoint)", " (mergepoint)" */
-	RT_FMT_DOC = 1 << 3,      /* ", message" */
-	RT_FMT_CURRENT = 1 << 4   /* " (current)" (history -i) */
+	RT_FMT_PARENTS = 1 << 0, /* "<base> -> " / "a, b (deps) -> " */
+	RT_FMT_LABELS = 1 << 1, /* " (label)" */
+	RT_FMT_TREE = 1 << 2, /* " (branchpoint)", " (mergepoint)" */
+	RT_FMT_DOC = 1 << 3, /* ", message" */
+	RT_FMT_CURRENT = 1 << 4 /* " (current)" (history -i) */
 };
 
 /* Append the one-line form (no newline). */
 void rt_format_oneline(struct rt_buf *out, const struct rt_revmap *map,
-		       const struct rt_revision *rev, unsigned flags);
+                       const struct rt_revision *rev, unsigned flags);
 /*
  * Append the verbose entry: "Rev: ..." through the indented docstring,
  * ending with "\n" (callers add the blank line that separates entries).
  * `current` adds " (current)" to the first line.
  */
 void rt_format_verbose(struct rt_buf *out, const struct rt_revmap *map,
-		       const struct rt_revision *rev, bool current);
+                       const struct rt_revision *rev, bool current);
 /* Either of the two, as Alembic's cmd_format() chooses. */
 void rt_format_cmd(struct rt_buf *out, const struct rt_revmap *map,
-		   const struct rt_revision *rev, bool verbose,
-		   unsigned flags);
+                   const struct rt_revision *rev, bool verbose, unsigned flags);
 
 #endif

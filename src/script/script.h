@@ -41,8 +41,8 @@ struct rt_error;
  * duplicate header key, sections out of order.
  */
 int rt_sqlscript_parse(struct rt_revision **out, struct rt_arena *arena,
-		       const char *path, const char *text, size_t len,
-		       struct rt_error *err);
+                       const char *path, const char *text, size_t len,
+                       struct rt_error *err);
 
 /*
  * Load every revision script in `dirs` (absolute paths; each directory's
@@ -53,8 +53,8 @@ int rt_sqlscript_parse(struct rt_revision **out, struct rt_arena *arena,
  * naming it.  The array *out is allocated in `arena`.
  */
 int rt_scan_versions(const struct rt_revision ***out, size_t *nr,
-		     struct rt_arena *arena, const struct rt_strvec *dirs,
-		     struct rt_error *err);
+                     struct rt_arena *arena, const struct rt_strvec *dirs,
+                     struct rt_error *err);
 
 /*
  * Alembic's slug: runs of word characters joined by '_', lower-cased, cut
@@ -70,18 +70,18 @@ char *rt_script_slug(const char *message, int truncate_len);
  * for an unknown token or spec.  Caller frees *out.
  */
 int rt_script_filename(char **out, const char *file_template, const char *rev,
-		       const char *slug, const struct tm *when, time_t epoch,
-		       struct rt_error *err);
+                       const char *slug, const struct tm *when, time_t epoch,
+                       struct rt_error *err);
 
 /* What a new revision script contains. */
 struct rt_newrev {
 	const char *id;
-	const char *message;          /* NULL or "" = "empty message" */
+	const char *message; /* NULL or "" = "empty message" */
 	const char *const *down_revisions; /* NULL-terminated, may be empty */
 	const char *const *branch_labels;
 	const char *const *depends_on;
-	const char *create_date;      /* e.g. "2026-11-24 12:00:00.123456" */
-	const char *upgrade_sql;      /* body text or NULL */
+	const char *create_date; /* e.g. "2026-11-24 12:00:00.123456" */
+	const char *upgrade_sql; /* body text or NULL */
 	const char *downgrade_sql;
 };
 
@@ -94,8 +94,8 @@ struct rt_newrev {
  * (naming the template line).
  */
 int rt_script_render(struct rt_buf *out, const char *tmpl,
-		     const char *tmpl_path, const struct rt_newrev *nr,
-		     struct rt_error *err);
+                     const char *tmpl_path, const struct rt_newrev *nr,
+                     struct rt_error *err);
 
 /* The default script.sql.tmpl text written by `init`. */
 const char *rt_script_default_template(void);
@@ -110,7 +110,7 @@ char *rt_script_new_id(void);
  * broken-down time used is stored in *when for file_template.
  */
 int rt_script_create_date(char **out, struct tm *when, const char *tz,
-			  struct rt_error *err);
+                          struct rt_error *err);
 
 /*
  * The same for a given instant (`sec` since the epoch plus `usec`
@@ -123,8 +123,8 @@ int rt_script_create_date(char **out, struct tm *when, const char *tz,
  * offset such as "+01:00".  NULL or "" = local time, printed without an
  * offset.  `when` may be NULL.
  */
-int rt_script_date_at(char **out, struct tm *when, const char *tz,
-		      time_t sec, long usec, struct rt_error *err);
+int rt_script_date_at(char **out, struct tm *when, const char *tz, time_t sec,
+                      long usec, struct rt_error *err);
 
 /*
  * `init DIR`: create DIR (which must be absent or empty: else RT_EEXISTS
@@ -136,7 +136,7 @@ int rt_script_date_at(char **out, struct tm *when, const char *tz,
  */
 typedef void (*rt_status_fn)(void *baton, const char *text, bool newline);
 int rt_script_init_layout(const char *dir, const char *ini_path,
-			  rt_status_fn status, void *baton,
-			  struct rt_error *err);
+                          rt_status_fn status, void *baton,
+                          struct rt_error *err);
 
 #endif

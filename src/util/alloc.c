@@ -36,7 +36,7 @@ void *rt_xmalloc(size_t size)
 void *rt_xcalloc(size_t nmemb, size_t size)
 {
 	return check(calloc(nmemb ? nmemb : 1, size ? size : 1),
-		     rt_st_mult(nmemb, size));
+	             rt_st_mult(nmemb, size));
 }
 
 void *rt_xrealloc(void *ptr, size_t size)

@@ -28,24 +28,24 @@ size_t rt_st_mult(size_t a, size_t b);
 size_t rt_strlcpy(char *dst, const char *src, size_t size);
 
 #define RT_FREE_AND_NULL(p) \
-	do { \
-		free(p); \
-		(p) = NULL; \
-	} while (0)
+ do {                       \
+  free(p);                  \
+  (p) = NULL;               \
+ } while (0)
 
 /*
  * Grow a typed array so that it can hold at least `nr` elements.  `alloc`
  * is the current capacity and is updated (git's ALLOC_GROW).
  */
-#define RT_ALLOC_GROW(ptr, nr, alloc) \
-	do { \
-		if ((size_t)(nr) > (size_t)(alloc)) { \
-			size_t rt__n = ((size_t)(alloc) + 16) * 3 / 2; \
-			if (rt__n < (size_t)(nr)) \
-				rt__n = (nr); \
-			(ptr) = rt_xrealloc((ptr), rt_st_mult(rt__n, sizeof(*(ptr)))); \
-			(alloc) = rt__n; \
-		} \
-	} while (0)
+#define RT_ALLOC_GROW(ptr, nr, alloc)                             \
+ do {                                                             \
+  if ((size_t)(nr) > (size_t)(alloc)) {                           \
+   size_t rt__n = ((size_t)(alloc) + 16) * 3 / 2;                 \
+   if (rt__n < (size_t)(nr))                                      \
+    rt__n = (nr);                                                 \
+   (ptr) = rt_xrealloc((ptr), rt_st_mult(rt__n, sizeof(*(ptr)))); \
+   (alloc) = rt__n;                                               \
+  }                                                               \
+ } while (0)
 
 #endif

@@ -7,7 +7,7 @@
 #include "alloc.h"
 
 #define ARENA_BLOCK_SIZE (32 * 1024)
-#define ARENA_ALIGN 16
+#define ARENA_ALIGN      16
 
 struct rt_arena_block {
 	struct rt_arena_block *next;
@@ -24,7 +24,8 @@ void *rt_arena_alloc(struct rt_arena *a, size_t size)
 	if (!need)
 		need = ARENA_ALIGN;
 	if (!b || b->size - b->used < need) {
-		size_t bsize = need > ARENA_BLOCK_SIZE ? need : ARENA_BLOCK_SIZE;
+		size_t bsize =
+		        need > ARENA_BLOCK_SIZE ? need : ARENA_BLOCK_SIZE;
 		b = rt_xmalloc(rt_st_add(sizeof(*b), bsize));
 		b->used = 0;
 		b->size = bsize;

@@ -17,14 +17,16 @@ struct rt_arena {
 	struct rt_arena_block *head;
 };
 
-#define RT_ARENA_INIT { NULL }
+#define RT_ARENA_INIT \
+ {                    \
+  NULL                \
+ }
 
 /* Zero-filled memory aligned for any type. */
 void *rt_arena_alloc(struct rt_arena *a, size_t size);
 char *rt_arena_strdup(struct rt_arena *a, const char *s);
 char *rt_arena_strndup(struct rt_arena *a, const char *s, size_t n);
-char *rt_arena_strfmt(struct rt_arena *a, const char *fmt, ...)
-	RT_PRINTF(2, 3);
+char *rt_arena_strfmt(struct rt_arena *a, const char *fmt, ...) RT_PRINTF(2, 3);
 /* Frees every block; the arena can be reused afterwards. */
 void rt_arena_release(struct rt_arena *a);
 

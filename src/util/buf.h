@@ -19,7 +19,10 @@ struct rt_buf {
 };
 
 extern char rt_buf_empty[];
-#define RT_BUF_INIT { 0, 0, rt_buf_empty }
+#define RT_BUF_INIT  \
+ {                   \
+  0, 0, rt_buf_empty \
+ }
 
 void rt_buf_init(struct rt_buf *sb);
 void rt_buf_release(struct rt_buf *sb);
@@ -35,7 +38,7 @@ void rt_buf_adds(struct rt_buf *sb, const char *s);
 void rt_buf_addch(struct rt_buf *sb, int c);
 void rt_buf_addf(struct rt_buf *sb, const char *fmt, ...) RT_PRINTF(2, 3);
 void rt_buf_vaddf(struct rt_buf *sb, const char *fmt, va_list ap)
-	RT_PRINTF(2, 0);
+        RT_PRINTF(2, 0);
 /* Append `s` with every `'` doubled, as an SQL string literal body. */
 void rt_buf_add_sql_quoted(struct rt_buf *sb, const char *s);
 

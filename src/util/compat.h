@@ -27,7 +27,7 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 # define RT_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
-# define RT_NORETURN __attribute__((noreturn))
+# define RT_NORETURN          __attribute__((noreturn))
 #else
 # define RT_PRINTF(fmt, args)
 # define RT_NORETURN
@@ -41,7 +41,7 @@
  */
 #define RT_BUG(...) rt__bug(__FILE__, __LINE__, __VA_ARGS__)
 RT_NORETURN void rt__bug(const char *file, int line, const char *fmt, ...)
-	RT_PRINTF(3, 4);
+        RT_PRINTF(3, 4);
 
 #include "banned.h"
 

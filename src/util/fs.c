@@ -19,30 +19,30 @@ int rt_fs_read_file(struct rt_buf *out, const char *path, struct rt_error *err)
 	int ret = 0;
 
 	if (!f)
-		return rt_error_set_at(err, errno == ENOENT ? RT_ENOTFOUND : RT_EIO,
-				       path, 0, "cannot read '%s': %s", path,
-				       strerror(errno));
+		return rt_error_set_at(
+		        err, errno == ENOENT ? RT_ENOTFOUND : RT_EIO, path, 0,
+		        "cannot read '%s': %s", path, strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		rt_buf_add(out, chunk, n);
 	if (ferror(f))
 		ret = rt_error_set_at(err, RT_EIO, path, 0,
-				      "cannot read '%s': %s", path,
-				      strerror(errno));
+		                      "cannot read '%s': %s", path,
+		                      strerror(errno));
 	fclose(f);
 	return ret;
 }
 
 int rt_fs_write_file(const char *path, const char *data, size_t len,
-		     bool exclusive, struct rt_error *err)
+                     bool exclusive, struct rt_error *err)
 {
 	int flags = O_WRONLY | O_CREAT | (exclusive ? O_EXCL : O_TRUNC);
 	int fd = open(path, flags, 0666);
 	size_t done = 0;
 
 	if (fd < 0)
-		return rt_error_set_at(err, errno == EEXIST ? RT_EEXISTS : RT_EIO,
-				       path, 0, "cannot write '%s': %s", path,
-				       strerror(errno));
+		return rt_error_set_at(
+		        err, errno == EEXIST ? RT_EEXISTS : RT_EIO, path, 0,
+		        "cannot write '%s': %s", path, strerror(errno));
 	while (done < len) {
 		ssize_t w = write(fd, data + done, len - done);
 		if (w < 0) {
@@ -50,29 +50,30 @@ int rt_fs_write_file(const char *path, const char *data, size_t len,
 				continue;
 			close(fd);
 			return rt_error_set_at(err, RT_EIO, path, 0,
-					       "cannot write '%s': %s", path,
-					       strerror(errno));
+			                       "cannot write '%s': %s", path,
+			                       strerror(errno));
 		}
 		done += (size_t)w;
 	}
 	if (close(fd) < 0)
 		return rt_error_set_at(err, RT_EIO, path, 0,
-				       "cannot write '%s': %s", path,
-				       strerror(errno));
+		                       "cannot write '%s': %s", path,
+		                       strerror(errno));
 	return 0;
 }
 
 int rt_fs_list_dir(struct rt_strvec *out, const char *path,
-		   struct rt_error *err)
+                   struct rt_error *err)
 {
 	DIR *d = opendir(path);
 	struct rt_strvec names = RT_STRVEC_INIT;
 	struct dirent *de;
 
 	if (!d)
-		return rt_error_set_at(err, errno == ENOENT ? RT_ENOTFOUND : RT_EIO,
-				       path, 0, "cannot read directory '%s': %s",
-				       path, strerror(errno));
+		return rt_error_set_at(
+		        err, errno == ENOENT ? RT_ENOTFOUND : RT_EIO, path, 0,
+		        "cannot read directory '%s': %s", path,
+		        strerror(errno));
 	while ((de = readdir(d)) != NULL) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
@@ -105,8 +106,8 @@ int rt_fs_mkdir(const char *path, struct rt_error *err)
 	if (mkdir(path, 0777) == 0 || (errno == EEXIST && rt_fs_is_dir(path)))
 		return 0;
 	return rt_error_set_at(err, RT_EIO, path, 0,
-			       "cannot create directory '%s': %s", path,
-			       strerror(errno));
+	                       "cannot create directory '%s': %s", path,
+	                       strerror(errno));
 }
 
 char *rt_path_join(const char *dir, const char *name)

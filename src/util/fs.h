@@ -18,13 +18,13 @@ int rt_fs_read_file(struct rt_buf *out, const char *path, struct rt_error *err);
  * `exclusive`, fails with RT_EEXISTS when the file is there already.
  */
 int rt_fs_write_file(const char *path, const char *data, size_t len,
-		     bool exclusive, struct rt_error *err);
+                     bool exclusive, struct rt_error *err);
 /*
  * Append the names in directory `path` (not "." or "..") to `out`, sorted
  * by byte value.  RT_ENOTFOUND when it does not exist, RT_EIO otherwise.
  */
 int rt_fs_list_dir(struct rt_strvec *out, const char *path,
-		   struct rt_error *err);
+                   struct rt_error *err);
 bool rt_fs_is_dir(const char *path);
 bool rt_fs_exists(const char *path);
 /* mkdir; an existing directory is not an error. */

@@ -49,12 +49,12 @@ static void test_semicolons_in_quotes_and_comments(void **state)
 
 	(void)state;
 	split(&v, "INSERT INTO t VALUES ('a;b', 'it''s;');\n"
-		  "-- a comment; with a semicolon\n"
-		  "SELECT \"we;ird\" FROM [x;y] /* c; */;");
+	          "-- a comment; with a semicolon\n"
+	          "SELECT \"we;ird\" FROM [x;y] /* c; */;");
 	assert_int_equal(v.nr, 2);
 	assert_string_equal(v.v[0], "INSERT INTO t VALUES ('a;b', 'it''s;')");
 	assert_string_equal(v.v[1], "-- a comment; with a semicolon\n"
-				    "SELECT \"we;ird\" FROM [x;y] /* c; */");
+	                            "SELECT \"we;ird\" FROM [x;y] /* c; */");
 	rt_strvec_clear(&v);
 }
 
@@ -64,10 +64,10 @@ static void test_dollar_quotes(void **state)
 
 	(void)state;
 	split(&v, "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ "
-		  "LANGUAGE sql;\nDO $body$ BEGIN PERFORM 1; END $body$;");
+	          "LANGUAGE sql;\nDO $body$ BEGIN PERFORM 1; END $body$;");
 	assert_int_equal(v.nr, 2);
 	assert_string_equal(v.v[0], "CREATE FUNCTION f() RETURNS int AS $$ "
-				    "SELECT 1; $$ LANGUAGE sql");
+	                            "SELECT 1; $$ LANGUAGE sql");
 	assert_string_equal(v.v[1], "DO $body$ BEGIN PERFORM 1; END $body$");
 	/* $1 is a parameter, not a dollar quote */
 	split(&v, "SELECT $1; SELECT 2;");
@@ -81,8 +81,8 @@ static void test_trigger_body(void **state)
 
 	(void)state;
 	split(&v, "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n"
-		  "  UPDATE t SET n = CASE WHEN n > 0 THEN 1 ELSE 0 END;\n"
-		  "  DELETE FROM u;\nEND;\nSELECT 1;");
+	          "  UPDATE t SET n = CASE WHEN n > 0 THEN 1 ELSE 0 END;\n"
+	          "  DELETE FROM u;\nEND;\nSELECT 1;");
 	assert_int_equal(v.nr, 2);
 	assert_true(rt_ends_with(v.v[0], "DELETE FROM u;\nEND"));
 	assert_string_equal(v.v[1], "SELECT 1");

@@ -158,7 +158,7 @@ static void test_fs_roundtrip(void **state)
 	assert_string_equal(names.v[0], "a.sql"); /* sorted */
 	rt_error_clear(&err);
 	assert_int_equal(rt_fs_list_dir(&names, "/nonexistent/dir", &err),
-			 RT_ENOTFOUND);
+	                 RT_ENOTFOUND);
 	assert_string_equal(err.loc.path, "/nonexistent/dir");
 	unlink(a);
 	unlink(b);
