@@ -95,14 +95,16 @@ $(O)/retort.pc: retort.pc.in Makefile
 # --- tests -----------------------------------------------------------------
 # `make check` is the one command CI runs: Debian packages, a DEVELOPER=1
 # build, every test, then the same tests under ASan+UBSan.
-# The conformance score comes first so that the last lines are prove's
-# summary ("Result: PASS"), which CI reads.
+# Stages: conformance score, the tests, the tests under ASan+UBSan, the
+# tests under valgrind.  The score comes first so that the last lines are
+# prove's summary ("Result: PASS"), which CI reads.
 check: deps
 	$(MAKE) DEVELOPER=1 all
 	$(MAKE) DEVELOPER=1 O=$(O) conformance
 	$(MAKE) DEVELOPER=1 O=$(O) test
 	$(MAKE) DEVELOPER=1 O=$(O)-asan SANITIZE=address,undefined all
 	$(MAKE) DEVELOPER=1 O=$(O)-asan SANITIZE=address,undefined test
+	$(MAKE) DEVELOPER=1 O=$(O) valgrind-check
 
 test: all
 	RT_BUILD=$(abspath $(O)) prove --exec t/run-test.sh $(PROVE_OPTS) \

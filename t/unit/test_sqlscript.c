@@ -911,9 +911,12 @@ static void test_scan_unreadable_dir(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		if (setgid(65534) || setuid(65534))
-			_exit(2);
-		_exit(scan_unreadable(v, expect));
+		int result = 2;
+		if (!setgid(65534) && !setuid(65534))
+			result = scan_unreadable(v, expect);
+		free(expect); /* the child's copies, for valgrind */
+		free(v);
+		_exit(result);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
