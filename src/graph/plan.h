@@ -11,6 +11,12 @@
  * `rows` are the version table's rows in the order the database returned
  * them (that order decides where `downgrade -1` starts with several
  * heads).
+ *
+ * Error codes (here and in revmap.h's resolution functions): Alembic's
+ * CommandErrors come back as RT_ENOTFOUND, RT_EMULTIHEAD or RT_EUSAGE
+ * with Alembic's exact text (the CLI prints "FAILED: <text>"); where
+ * Alembic itself crashes with a traceback (AssertionError, KeyError) the
+ * code is RT_ERROR with an explanation, and nothing should go to stdout.
  */
 #ifndef RT_PLAN_H
 #define RT_PLAN_H

@@ -28,6 +28,10 @@ struct rt_revmap;
  *   Cycle is detected in revisions (A, B, C)
  *   Dependency cycle is detected in revisions (A, B)
  *   Branch name 'L' in revision X already used by revision Y
+ * (A missing reference is RT_ERROR instead: Alembic has no message for
+ * it and crashes with a KeyError in every command.  A cycle that
+ * Alembic's own check misses, where it would loop forever, is reported
+ * as "Cycle is detected in revisions (...)" too.)
  * The message names the file(s) involved where Alembic's does not.
  */
 int rt_revmap_build(struct rt_revmap **out, const struct rt_revision **revs,

@@ -102,8 +102,11 @@ int rt_heads(struct rt_context *ctx, bool verbose, bool resolve_dependencies,
 	struct rt_revlist heads = RT_REVLIST_INIT;
 	int ret = rt_context_load_project(ctx, err);
 
-	/* Alembic's `heads` crashes on a broken graph (the others say FAILED) */
-	if (ret == RT_EGRAPH)
+	/*
+	 * Alembic's plain `heads` crashes on a broken graph; the other
+	 * commands (and heads --resolve-dependencies) print FAILED.
+	 */
+	if (ret == RT_EGRAPH && !resolve_dependencies)
 		return rt_error_mark_crash(err, ret);
 	if (ret < 0)
 		return ret;

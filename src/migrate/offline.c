@@ -38,32 +38,6 @@ static void emit_rendered(struct rt_context *ctx, struct rt_buf *sb)
 	rt_buf_reset(sb);
 }
 
-/* "upgrade a -> b": the step without its message, as the comment shows. */
-static void short_log(struct rt_buf *out, const struct rt_step *step)
-{
-	const char *text = step->log_line;
-	const struct rt_revision *rev = step->rev;
-
-	if (step->kind == RT_STEP_STAMP || !rev) {
-		if (rt_starts_with(text, "Running "))
-			text += strlen("Running ");
-		rt_buf_adds(out, text);
-		return;
-	}
-	if (step->kind == RT_STEP_UPGRADE) {
-		rt_buf_adds(out, "upgrade ");
-		for (size_t i = 0; i < rev->nr_down; i++)
-			rt_buf_addf(out, "%s%s", i ? ", " : "",
-			            rev->down_revisions[i]);
-		rt_buf_addf(out, " -> %s", rev->id);
-	} else {
-		rt_buf_addf(out, "downgrade %s -> ", rev->id);
-		for (size_t i = 0; i < rev->nr_down; i++)
-			rt_buf_addf(out, "%s%s", i ? ", " : "",
-			            rev->down_revisions[i]);
-	}
-}
-
 static void emit_step(struct rt_context *ctx, enum rt_dialect dialect,
                       const struct rt_vt_name *vt, const struct rt_step *step,
                       struct rt_strvec *rows)
@@ -77,9 +51,7 @@ static void emit_step(struct rt_context *ctx, enum rt_dialect dialect,
 		emit_rendered(ctx, &sb);
 	}
 	rt_context_info(ctx, "%s", step->log_line);
-	rt_buf_adds(&sb, "-- Running ");
-	short_log(&sb, step);
-	rt_buf_adds(&sb, "\n\n");
+	rt_buf_addf(&sb, "-- %s\n\n", step->short_line);
 	rt_context_write(ctx, sb.buf, sb.len);
 	rt_buf_reset(&sb);
 	rt_sql_split(&stmts, rt_migrate_step_sql(step, &line));
@@ -96,27 +68,17 @@ static void emit_step(struct rt_context *ctx, enum rt_dialect dialect,
 
 /* Resolve the start of a range to the revisions assumed recorded. */
 static int resolve_start(struct rt_strvec *rows, struct rt_context *ctx,
-                         const char *start, struct rt_error *err)
+			 const char *start, struct rt_error *err)
 {
-	struct rt_revlist list = RT_REVLIST_INIT;
-	int ret = 0;
+	const struct rt_revision *rev = NULL;
+	int ret;
 
-	if (!*start || !strcmp(start, "base"))
+	if (!*start)
 		return 0;
-	ret = rt_revmap_resolve(&list, ctx->map, start, err);
 	/* the start is one revision (Alembic's get_revision) */
-	if (ret == 0 && list.nr > 1)
-		ret = rt_error_set(
-		        err, RT_EMULTIHEAD,
-		        "Multiple head revisions are present for "
-		        "given argument '%s'; please specify a "
-		        "specific target revision, '<branchname>@%s' "
-		        "to narrow to a specific head, or 'heads' for "
-		        "all heads",
-		        start, start);
-	for (size_t i = 0; ret == 0 && i < list.nr; i++)
-		rt_strvec_push(rows, list.items[i]->id);
-	rt_revlist_release(&list);
+	ret = rt_revmap_resolve_one(&rev, ctx->map, start, err);
+	if (ret == 0 && rev)
+		rt_strvec_push(rows, rev->id);
 	return ret;
 }
 

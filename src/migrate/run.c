@@ -347,16 +347,64 @@ static int run_online(struct rt_context *ctx, const struct rt_run_request *req,
 	return ret;
 }
 
+/*
+ * Errors Alembic raises from the target text alone, before it reads the
+ * scripts (so they win over a broken graph): `upgrade -N`, `downgrade +N`,
+ * `downgrade -N` with nothing applied.
+ */
+static int precheck(struct rt_context *ctx, const struct rt_run_request *req,
+                    bool sql, struct rt_error *err)
+{
+	struct rt_strvec rows = RT_STRVEC_INIT;
+	int ret = 0;
+
+	if (req->kind == RT_STEP_STAMP || (sql && strchr(req->target, ':')) ||
+	    (sql && req->kind == RT_STEP_DOWNGRADE))
+		return 0;
+	if (!sql)
+		ret = rt_context_read_rows(&rows, ctx, err);
+	if (ret == 0)
+		ret = rt_plan_precheck(req->kind, req->target, rows.nr, err);
+	rt_strvec_clear(&rows);
+	return ret;
+}
+
+/*
+ * `stamp --purge` empties the version table before it looks at the
+ * targets, as Alembic does, so the purge happens even when a target then
+ * turns out to be wrong.  Used after such a failure; its own errors are
+ * ignored (the first error is the one to report).
+ */
+static void purge_anyway(struct rt_context *ctx)
+{
+	struct rt_vt_name vt = rt_context_vt(ctx);
+	struct rt_db *db = NULL;
+	bool exists = false;
+
+	if (rt_context_connect(&db, ctx, false, NULL) < 0)
+		return;
+	if (rt_db_begin(db, NULL) == 0 &&
+	    rt_vt_exists(&exists, db, &vt, NULL) == 0 &&
+	    (exists || rt_vt_create(db, &vt, NULL) == 0) &&
+	    rt_vt_purge(db, &vt, NULL) == 0)
+		rt_db_commit(db, NULL);
+	rt_db_rollback(db);
+	rt_db_close(db);
+}
+
 static int run(struct rt_context *ctx, const struct rt_run_request *req,
                bool sql, struct rt_error *err)
 {
-	int ret = rt_context_load_project(ctx, err);
+	int ret = precheck(ctx, req, sql, err);
 
-	if (ret < 0)
-		return ret;
-	if (sql)
-		return rt_offline_run(ctx, req, err);
-	return run_online(ctx, req, err);
+	if (ret == 0)
+		ret = rt_context_load_project(ctx, err);
+	if (ret == 0)
+		ret = sql ? rt_offline_run(ctx, req, err) :
+		            run_online(ctx, req, err);
+	if (ret < 0 && req->purge && !sql)
+		purge_anyway(ctx);
+	return ret;
 }
 
 int rt_upgrade(struct rt_context *ctx, const char *target,
