@@ -46,6 +46,18 @@ int rt_error_copy(struct rt_error *dst, const struct rt_error *src)
 	return code;
 }
 
+int rt_error_hint(struct rt_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || err->hint[0])
+		return code;
+	va_start(ap, fmt);
+	vsnprintf(err->hint, sizeof(err->hint), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
 int rt_error_mark_crash(struct rt_error *err, int code)
 {
 	if (err)

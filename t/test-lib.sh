@@ -450,7 +450,10 @@ rt_failed () {
 		test_cmp failed "$out" || return 1
 	fi
 	if [ -n "$name" ]; then
-		test_grep -E "$name" failed || return 1
+		# the FAILED line, or the "hint:" line after it, names it
+		grep "^hint: " "$err" >hint
+		cat failed hint >failed+hint
+		test_grep -E "$name" failed+hint || return 1
 	fi
 	if [ -n "$line" ]; then
 		test_grep -E "(:|line )$line([^0-9]|\$)" failed || return 1

@@ -59,12 +59,17 @@ struct rt_error {
 	 * the traceback would be, so stdout stays what Alembic leaves.
 	 */
 	int alembic_crash;
+	/*
+	 * More detail, for a second line: where the message must keep
+	 * Alembic's exact text (e.g. "Cycle is detected in revisions
+	 * (a, b)"), the files involved go here.  Empty when none.
+	 */
+	char hint[2048];
 };
 
-#define RT_ERROR_INIT                \
- {                                   \
-  0, { { 0 }, 0 }, { 0 }, NULL, 0, 0 \
- }
+/* clang-format off */
+#define RT_ERROR_INIT { 0, { { 0 }, 0 }, { 0 }, NULL, 0, 0, { 0 } }
+/* clang-format on */
 
 /* Reset `err` to RT_ERROR_INIT. */
 RT_EXTERN void rt_error_clear(struct rt_error *err);

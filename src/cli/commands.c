@@ -83,6 +83,8 @@ int cli_finish(struct rt_cli *cli, int ret, const struct rt_error *err)
 		fprintf(err->alembic_crash ? stderr : stdout, "FAILED: %s\n",
 		        err->message);
 	fflush(stdout);
+	if (err->hint[0])
+		fprintf(stderr, "hint: %s\n", err->hint);
 	if (cli->raiseerr) {
 		fprintf(stderr, "retort: error %d raised at %s:%d", err->code,
 		        err->src_file ? err->src_file : "?", err->src_line);

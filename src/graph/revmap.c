@@ -135,14 +135,21 @@ static int check_revision(const struct rt_revision *rev, struct rt_error *err)
 	int ret;
 
 	if (rev->nr_down && has_str(rev->down_revisions, rev->nr_down, rev->id))
-		return rt_error_set_at(
-		        err, RT_EGRAPH, rev->path, 0,
-		        "Self-loop is detected in revisions (%s)", rev->id);
+		return rt_error_hint(
+		        err,
+		        rt_error_set_at(err, RT_EGRAPH, rev->path, 0,
+		                        "Self-loop is detected in revisions (%s)",
+		                        rev->id),
+		        "%s revises itself; fix its 'Revises:' line", rev->path);
 	if (has_str(rev->depends_on, rev->nr_depends, rev->id))
-		return rt_error_set_at(err, RT_EGRAPH, rev->path, 0,
-		                       "Dependency self-loop is detected in "
-		                       "revisions (%s)",
-		                       rev->id);
+		return rt_error_hint(
+		        err,
+		        rt_error_set_at(err, RT_EGRAPH, rev->path, 0,
+		                        "Dependency self-loop is detected in "
+		                        "revisions (%s)",
+		                        rev->id),
+		        "%s depends on itself; fix its 'Depends On:' line",
+		        rev->path);
 	for (const char *c = illegal; *c; c++)
 		if (strchr(rev->id, *c))
 			found[nf++] = *c;
@@ -184,6 +191,17 @@ static int cycle_error(const struct rt_revmap *map, const char *kind,
 	ret = rt_error_set_at(err, RT_EGRAPH,
 	                      nr ? map->revs[first]->path : NULL, 0,
 	                      "%s is detected in revisions (%s)", kind, sb.buf);
+	rt_buf_reset(&sb);
+	for (size_t i = 0; i < nr; i++) {
+		size_t at;
+		if (rt_graph_find_key(map, ids[i], &at))
+			rt_buf_addf(&sb, "%s%s", sb.len ? ", " : "",
+			            map->revs[at]->path);
+	}
+	rt_error_hint(err, ret,
+	              "the revisions of the cycle are in %s; fix their "
+	              "'Revises:'/'Depends On:' lines",
+	              sb.buf);
 	rt_buf_release(&sb);
 	return ret;
 }
@@ -351,11 +369,16 @@ static int add_labels(struct rt_revmap *map, struct rt_error *err)
 			size_t other;
 
 			if (rt_graph_find_key(map, label, &other))
-				return rt_error_set_at(
-				        err, RT_EGRAPH, rev->path, 0,
-				        "Branch name '%s' in revision %s "
-				        "already used by revision %s",
-				        label, rev->id, map->revs[other]->id);
+				return rt_error_hint(
+				        err,
+				        rt_error_set_at(
+				                err, RT_EGRAPH, rev->path, 0,
+				                "Branch name '%s' in revision %s "
+				                "already used by revision %s",
+				                label, rev->id, map->revs[other]->id),
+				        "the label is declared in %s and in %s; "
+				        "keep it in one of them",
+				        map->revs[other]->path, rev->path);
 			add_key(map, label, i);
 		}
 	}
