@@ -11,6 +11,8 @@
 
 -include config.mak
 
+MAKEFLAGS += --no-print-directory
+
 O        ?= build
 PREFIX   ?= /usr/local
 CC       ?= cc
