@@ -46,11 +46,16 @@ LIB_SRC  := $(sort $(wildcard src/*.c src/util/*.c src/config/*.c \
 	src/report/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard t/unit/test_*.c))
+# shared fixtures linked into every unit test (e.g. graph_fixture.c)
+UNIT_FIXTURE_SRC := $(filter-out $(UNIT_SRC),$(sort $(wildcard t/unit/*.c)))
 HELPER_SRC := $(sort $(wildcard t/helper/*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(O)/%.o)
 UNIT_BIN := $(UNIT_SRC:%.c=$(O)/%)
+UNIT_FIXTURE_OBJ := $(UNIT_FIXTURE_SRC:%.c=$(O)/%.o)
+# keep them: make would delete them as intermediate files
+.SECONDARY: $(UNIT_FIXTURE_OBJ)
 HELPER_OBJ := $(HELPER_SRC:%.c=$(O)/%.o)
 
 SONAME   := libretort.so.0
@@ -82,9 +87,10 @@ $(O)/libretort.so: $(LIB_OBJ)
 $(O)/retort: $(CLI_OBJ) $(O)/libretort.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(O)/libretort.a $(PKG_LIBS)
 
-$(O)/t/unit/%: t/unit/%.c $(O)/libretort.a $(O)/CFLAGS
+$(O)/t/unit/%: t/unit/%.c $(UNIT_FIXTURE_OBJ) $(O)/libretort.a $(O)/CFLAGS
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(O)/libretort.a \
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -It/unit -o $@ $< \
+		$(UNIT_FIXTURE_OBJ) $(O)/libretort.a \
 		$(PKG_LIBS) -lcmocka $(ALL_LDFLAGS)
 
 $(O)/t/helper/rt-test-tool: $(HELPER_OBJ) $(O)/libretort.a
