@@ -97,8 +97,13 @@ $(O)/t/helper/rt-test-tool: $(HELPER_OBJ) $(O)/libretort.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(HELPER_OBJ) $(O)/libretort.a $(PKG_LIBS)
 
+VERSION := $(shell sed -n 's/.*RETORT_VERSION *"\(.*\)"/\1/p' include/retort/common.h)
+GEN_PC = sed -e 's|@PREFIX@|$(1)|' -e 's|@VERSION@|$(VERSION)|' retort.pc.in
+
+# The build tree's retort.pc points at PREFIX; `install` writes its own,
+# so a PREFIX given only to `make install` is honoured.
 $(O)/retort.pc: retort.pc.in Makefile
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/.*RETORT_VERSION *"\(.*\)"/\1/p' include/retort/common.h)|' $< > $@
+	$(call GEN_PC,$(PREFIX)) > $@
 
 # --- tests -----------------------------------------------------------------
 # `make check` is the one command CI runs: Debian packages, a DEVELOPER=1
@@ -163,7 +168,7 @@ install: all
 	install -m 755 $(O)/libretort.so $(DESTDIR)$(PREFIX)/lib/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libretort.so
 	install -m 644 include/retort/*.h $(DESTDIR)$(PREFIX)/include/retort/
-	install -m 644 $(O)/retort.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/retort.pc
+	$(call GEN_PC,$(PREFIX)) > $(DESTDIR)$(PREFIX)/lib/pkgconfig/retort.pc
 
 clean:
 	rm -rf $(O) $(O)-asan t/trash.*
