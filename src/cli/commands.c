@@ -42,18 +42,27 @@ void cli_write_stdout(void *baton, const char *text, size_t len)
 	fflush(stdout);
 }
 
-/* Python logging's "%(levelname)-5.5s [%(name)s] %(message)s". */
+/*
+ * Log records in Python logging's "%(levelname)-5.5s [%(name)s]
+ * %(message)s" form, as Alembic's ini configures it; retort's own
+ * warnings (where Alembic would emit a Python UserWarning) read
+ * "warning: ...".
+ */
 void cli_log_stderr(void *baton, enum rt_log_level level, const char *logger,
                     const char *message)
 {
-	const char *name = level >= RT_LOG_ERROR   ? "ERROR" :
+	const char *name = level >= RT_LOG_ERROR     ? "ERROR" :
 	                   level >= RT_LOG_WARNING ? "WARNI" :
 	                   level >= RT_LOG_INFO    ? "INFO " :
 	                                             "DEBUG";
 
 	(void)baton;
 	fflush(stdout);
-	fprintf(stderr, "%s [%s] %s\n", name, logger, message);
+	if (!strcmp(logger, "retort"))
+		fprintf(stderr, "%s: %s\n",
+		        level >= RT_LOG_WARNING ? "warning" : "info", message);
+	else
+		fprintf(stderr, "%s [%s] %s\n", name, logger, message);
 }
 
 int cli_open_context(struct rt_context **out, struct rt_cli *cli,

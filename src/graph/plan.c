@@ -351,6 +351,39 @@ out:
 	return ret;
 }
 
+/*
+ * Stamping a revision together with one of its ancestors records
+ * overlapping rows, and every later upgrade then fails with "overlaps".
+ * Alembic accepts it (and recorded runs depend on that), so retort does
+ * too, but says so: the warning names the revisions and their files.
+ */
+static void warn_stamp_overlap(struct rt_plan *out,
+                               const struct rt_revmap *map,
+                               const struct stamp_specs *specs)
+{
+	struct rt_gidx dests = RT_GIDX_INIT;
+	struct rt_gbits seen = RT_GBITS_INIT;
+	struct rt_gerr ge = RT_GERR_INIT;
+
+	for (size_t s = 0; s < specs->nr; s++)
+		if (rt_gidx_is_rev(specs->v[s].to) &&
+		    !rt_gidx_contains(&dests, specs->v[s].to))
+			rt_gidx_push(&dests, specs->v[s].to);
+	rt_gbits_init(&seen, map->nr);
+	if (dests.nr > 1 &&
+	    rt_graph_closure_checked(&seen, map, dests.v, dests.nr, RT_GW_ANC_V,
+	                             &ge) < 0 &&
+	    ge.kind == RT_GERR_REVISION)
+		rt_strvec_pushf(&out->warnings,
+		                "%s: the version table will hold a revision "
+		                "and one of its ancestors, and later upgrades "
+		                "will fail; stamp only the newest revision of "
+		                "each branch (or use stamp --purge to repair)",
+		                ge.msg);
+	rt_gbits_release(&seen);
+	rt_gidx_release(&dests);
+}
+
 int rt_plan_stamp(struct rt_plan *out, const struct rt_revmap *map,
                   const char *const *rows, size_t nr_rows,
                   const char *const *targets, size_t nr_targets, bool purge,
@@ -372,6 +405,7 @@ int rt_plan_stamp(struct rt_plan *out, const struct rt_revmap *map,
 	ret = stamp_specs(&specs, map, rows, nr_rows, targets, nr_targets, err);
 	if (ret < 0)
 		goto out;
+	warn_stamp_overlap(out, map, &specs);
 	init_rows(&h, out, map, rows, nr_rows);
 	for (size_t s = 0; s < specs.nr; s++) {
 		const struct stamp_spec *spec = &specs.v[s];
