@@ -741,8 +741,15 @@ static void test_stamp_two_targets(void **state)
 	                    "[+cccc00000003]\n"
 	                    "Running stamp_revision  -> dddd00000004 "
 	                    "[+dddd00000004]\n");
-	/* Alembic stores an ancestor and its descendant */
+	/* Alembic stores an ancestor and its descendant; retort warns */
 	assert_string_equal(stamp(f, NULL, 0, ROWS("aaaa", "bbbb"), 2, false),
+	                    "warning: Requested revision bbbb00000002 "
+	                    "overlaps with other requested revisions "
+	                    "aaaa00000001: the version table will hold a "
+	                    "revision and one of its ancestors, and later "
+	                    "upgrades will fail; stamp only the newest "
+	                    "revision of each branch (or use stamp --purge "
+	                    "to repair)\n"
 	                    "Running stamp_revision  -> aaaa00000001 "
 	                    "[+aaaa00000001]\n"
 	                    "Running stamp_revision  -> bbbb00000002 "
