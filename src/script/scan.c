@@ -3,7 +3,8 @@
  * scan.c - load every revision script of the version locations: list each
  * directory in byte order of file names (the order Alembic >= 1.10 uses,
  * and the tie-breaker of every graph ordering), parse the `.sql` files
- * (sqlscript.c) and number them in load order.
+ * (sqlscript.c) and Alembic's `.py` files (pyscript.c) and number them in
+ * load order.
  */
 #include "script/script.h"
 #include "error_raise.h"
@@ -32,16 +33,22 @@ struct scan {
 	size_t nr_seen, seen_size;
 };
 
+/* `name` ends in `ext` and has something before it. */
+static bool has_ext(const char *name, const char *ext)
+{
+	return rt_ends_with(name, ext) && strlen(name) > strlen(ext);
+}
+
+/*
+ * retort's .sql scripts and Alembic's own .py scripts (compiled .pyc files
+ * are not scripts).  Hidden files, editor lock files (".#x.py") and
+ * package markers (__init__.py) are not revisions.
+ */
 static bool is_revision_file(const char *name)
 {
 	if (name[0] == '.' || rt_starts_with(name, "__init__"))
 		return false;
-	/*
-	 * NEEDSWORK(#3): Alembic's own "*.py" revisions sit in the same
-	 * folders; until the Python-subset reader reads their metadata they
-	 * are skipped here, so a graph mixing both kinds is incomplete.
-	 */
-	return rt_ends_with(name, ".sql") && strlen(name) > strlen(".sql");
+	return has_ext(name, ".sql") || has_ext(name, ".py");
 }
 
 static size_t file_id_hash(const struct file_id *id, size_t size)
@@ -109,8 +116,12 @@ static int load_file(struct scan *s, const char *path)
 	ret = rt_fs_read_file(&text, path, s->err);
 	if (ret)
 		goto out;
-	ret = rt_sqlscript_parse(&rev, s->arena, path, text.buf, text.len,
-	                         s->err);
+	if (rt_ends_with(path, ".py"))
+		ret = rt_pyscript_parse(&rev, s->arena, path, text.buf,
+		                        text.len, s->err);
+	else
+		ret = rt_sqlscript_parse(&rev, s->arena, path, text.buf,
+		                         text.len, s->err);
 	if (ret)
 		goto out;
 	rev->load_order = (unsigned)s->nr;

@@ -2,9 +2,11 @@
  * script.h - revision scripts on disk: reading the versions folders,
  * parsing the SQL script format (SPEC.md §4), and writing new scripts.
  *
- *   rt_scan_versions()   every *.sql file of the version locations, in
- *                        sorted file-name order, parsed into revisions
+ *   rt_scan_versions()   every *.sql and *.py file of the version
+ *                        locations, in sorted file-name order, parsed
+ *                        into revisions
  *   rt_sqlscript_parse() one script's header and its two sections
+ *   rt_pyscript_parse()  an Alembic .py script's metadata (no Python)
  *   rt_script_slug(), rt_script_filename(), rt_script_render()
  *                        the pieces `revision` and `merge` need
  *   rt_script_init_layout()  what `init DIR` writes
@@ -45,10 +47,40 @@ int rt_sqlscript_parse(struct rt_revision **out, struct rt_arena *arena,
                        struct rt_error *err);
 
 /*
+ * Read the metadata of one Alembic `.py` revision script without running
+ * Python (a tokenizer, not an interpreter).  `path` must be absolute.
+ * Looks only at the module level (logical lines starting in column 0;
+ * blocks such as `if`/`try`/`def` bodies are skipped): the module
+ * docstring (the first statement, if it is a string literal: longdoc is
+ * its text .strip()ped, doc its first "\n\n" paragraph; "" when there is
+ * none) and the last assignment (`x = v`, `x: T = v`, `a = x = v`) of
+ *   revision        a string; missing: the `<hex>.py` file name, else
+ *                   Alembic's "Could not determine revision id from
+ *                   filename ..." (RT_EPARSE, the location in the hint)
+ *   down_revision   None, '' (both: a base), a string, a tuple or list of
+ *                   strings; missing: RT_EPARSE marked as a crash
+ *   branch_labels, depends_on   the same; missing = none
+ * Values must be literals (any string form, implicit concatenation,
+ * parentheses); anything else (a name, an attribute such as
+ * `cli.EXPAND_BRANCH`, a call, an f-string, an import of the name) is
+ * RT_EUNSUPPORTED "path:line: cannot read X = EXPR without running
+ * Python; ...".  Bytes, numbers or nested tuples are RT_EUNSUPPORTED too.
+ * A tokenizing error (unterminated string, unbalanced brackets, bad
+ * escape in a value, invalid UTF-8) is RT_EPARSE "path:line: ...", marked
+ * as a crash (Python could not import the file either).  The revision is
+ * allocated in `arena` with is_python = true, transactional = true and no
+ * SQL sections.
+ */
+int rt_pyscript_parse(struct rt_revision **out, struct rt_arena *arena,
+                      const char *path, const char *text, size_t len,
+                      struct rt_error *err);
+
+/*
  * Load every revision script in `dirs` (absolute paths; each directory's
  * files sorted by name, directories in the given order).  Files ending in
- * ".sql" are parsed; names starting with "." or "__init__", and other
- * extensions, are skipped.  Sets load_order.  A directory that does not
+ * ".sql" (rt_sqlscript_parse) and ".py" (rt_pyscript_parse) are parsed;
+ * names starting with "." or "__init__", and other extensions (".pyc"),
+ * are skipped.  Sets load_order.  A directory that does not
  * exist is skipped (as Alembic does); one that cannot be read is RT_EIO
  * naming it.  The array *out is allocated in `arena`.
  */

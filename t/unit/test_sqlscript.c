@@ -669,7 +669,7 @@ static void test_scan_sorted_and_skipping(void **state)
 	add_script(v, "C_upper.sql", "cccc", "bbbb");
 	add_script(v, ".hidden.sql", "hhhh", "");
 	add_script(v, "__init__.sql", "iiii", "");
-	add_script(v, "old.py", "pppp", "");
+	add_script(v, "old.pyc", "pppp", ""); /* .py: see test_pyscript */
 	add_script(v, "notes.txt", "tttt", "");
 	add_script(v, "README", "rrrr", "");
 	add_script(v, ".sql", "dddd", "");
