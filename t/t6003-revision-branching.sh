@@ -407,15 +407,26 @@ test_expect_success '--version-path outside the locations: nothing written' '
 	test_path_is_missing vl/nowhere
 '
 
-# Bug: Alembic names the path as it was typed on the command line; retort
-# prints it made absolute ("Path /.../vl/nowhere is not represented ...").
-test_expect_failure 'a relative --version-path is named as typed' '
+# Alembic names the path as it was typed on the command line.
+test_expect_success 'a relative --version-path is named as typed' '
 	(
 		cd vl &&
 		test_expect_code 255 retort revision -m x --head base --rev-id 1c --version-path nowhere >../out 2>../err
 	) &&
 	echo "FAILED: Path nowhere is not represented in current version locations" >expect &&
 	test_cmp expect out
+'
+
+test_expect_success 'a branch label with a comma is refused before writing' '
+	(
+		cd vl &&
+		listing . >../before &&
+		test_expect_code 255 retort revision -m x --head base --rev-id 1d --version-path model1 --branch-label "a,b" >../out 2>../err &&
+		listing . >../after
+	) &&
+	echo "FAILED: branch label ${SQ}a,b${SQ} is not valid: use letters, digits and ${SQ}_${SQ} (no ${SQ},${SQ}, ${SQ}@${SQ} or spaces)" >expect &&
+	test_cmp expect out &&
+	test_cmp before after
 '
 
 test_expect_success 'a listed location that does not exist yet is created' '

@@ -143,7 +143,7 @@ static int choose_dir(char **out, struct rt_context *ctx,
 			int ret = rt_error_set(err, RT_EUSAGE,
 			                       "Path %s is not represented in "
 			                       "current version locations",
-			                       abs);
+			                       version_path);
 			free(abs);
 			return ret;
 		}
@@ -243,7 +243,15 @@ static int prepare(struct new_script *ns, struct rt_context *ctx,
 		                      err);
 	if (ret == 0 && opts->branch_label) {
 		owner = label_owner(ctx, opts->branch_label);
-		if (owner)
+		/* the script header lists labels separated by commas */
+		if (!*opts->branch_label ||
+		    strpbrk(opts->branch_label, ", \t\n@"))
+			ret = rt_error_set(err, RT_EUSAGE,
+			                   "branch label '%s' is not valid: use "
+			                   "letters, digits and '_' (no ',', "
+			                   "'@' or spaces)",
+			                   opts->branch_label);
+		else if (owner)
 			ret = rt_error_set(err, RT_EEXISTS,
 			                   "Branch name '%s' in revision %s "
 			                   "already used by revision %s (%s)",
