@@ -12,7 +12,9 @@
 #include "util/fs.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* A file's identity: the same file reached twice has the same pair. */
 struct file_id {
@@ -107,13 +109,29 @@ static bool seen_before(struct scan *s, const struct stat *st)
 	return false;
 }
 
+/*
+ * Open one candidate and load it, unless it is not a regular file
+ * (directories, sockets, dangling links are not scripts) or was loaded
+ * already.  One open and one fstat serve both checks and the read.
+ */
 static int load_file(struct scan *s, const char *path)
 {
 	struct rt_buf text = RT_BUF_INIT;
 	struct rt_revision *rev = NULL;
-	int ret;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ret = 0;
 
-	ret = rt_fs_read_file(&text, path, s->err);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ELOOP)
+			return 0; /* a dangling link */
+		return rt_error_set_at(s->err, RT_EIO, path, 0,
+		                       "cannot read '%s': %s", path,
+		                       strerror(errno));
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || seen_before(s, &st))
+		goto out;
+	ret = rt_fs_read_fd(&text, fd, &st, path, s->err);
 	if (ret)
 		goto out;
 	if (rt_ends_with(path, ".py"))
@@ -128,6 +146,7 @@ static int load_file(struct scan *s, const char *path)
 	RT_ALLOC_GROW(s->revs, s->nr + 1, s->alloc);
 	s->revs[s->nr++] = rev;
 out:
+	close(fd);
 	rt_buf_release(&text);
 	return ret;
 }
@@ -172,7 +191,6 @@ static int scan_dir(struct scan *s, const char *dir)
 {
 	struct rt_strvec names = RT_STRVEC_INIT;
 	char *path = NULL;
-	struct stat st;
 	bool missing;
 	size_t i;
 	int ret;
@@ -188,10 +206,6 @@ static int scan_dir(struct scan *s, const char *dir)
 			continue;
 		free(path);
 		path = rt_path_join(dir, names.v[i]);
-		/* directories, sockets and dangling links are not scripts */
-		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
-		    seen_before(s, &st))
-			continue;
 		ret = load_file(s, path);
 		if (ret)
 			goto out;

@@ -11,24 +11,51 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+int rt_fs_read_fd(struct rt_buf *out, int fd, const struct stat *known,
+                  const char *path, struct rt_error *err)
+{
+	struct stat st;
+	size_t want = 8192;
+
+	if (known)
+		st = *known;
+	else if (fstat(fd, &st) < 0)
+		st.st_mode = 0;
+	/* one read() for a regular file: loading 10,000 scripts is I/O */
+	if (S_ISREG(st.st_mode) && st.st_size > 0)
+		want = (size_t)st.st_size + 1;
+	for (;;) {
+		ssize_t n;
+
+		rt_buf_grow(out, want);
+		n = read(fd, out->buf + out->len, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return rt_error_set_at(err, RT_EIO, path, 0,
+			                       "cannot read '%s': %s", path,
+			                       strerror(errno));
+		if (n == 0)
+			return 0;
+		rt_buf_setlen(out, out->len + (size_t)n);
+		/* a short read of a regular file of known size is its end */
+		if (S_ISREG(st.st_mode) && (size_t)n < want &&
+		    out->len >= (size_t)st.st_size)
+			return 0;
+	}
+}
+
 int rt_fs_read_file(struct rt_buf *out, const char *path, struct rt_error *err)
 {
-	FILE *f = fopen(path, "rb");
-	char chunk[8192];
-	size_t n;
-	int ret = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ret;
 
-	if (!f)
+	if (fd < 0)
 		return rt_error_set_at(
 		        err, errno == ENOENT ? RT_ENOTFOUND : RT_EIO, path, 0,
 		        "cannot read '%s': %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		rt_buf_add(out, chunk, n);
-	if (ferror(f))
-		ret = rt_error_set_at(err, RT_EIO, path, 0,
-		                      "cannot read '%s': %s", path,
-		                      strerror(errno));
-	fclose(f);
+	ret = rt_fs_read_fd(out, fd, NULL, path, err);
+	close(fd);
 	return ret;
 }
 
@@ -112,11 +139,15 @@ int rt_fs_mkdir(const char *path, struct rt_error *err)
 
 char *rt_path_join(const char *dir, const char *name)
 {
-	size_t dl = strlen(dir);
+	size_t dl = strlen(dir), nl = strlen(name);
+	bool slash = dl && dir[dl - 1] == '/';
+	char *p = rt_xmalloc(rt_st_add(rt_st_add(dl, nl), 2));
 
-	if (dl && dir[dl - 1] == '/')
-		return rt_xstrfmt("%s%s", dir, name);
-	return rt_xstrfmt("%s/%s", dir, name);
+	memcpy(p, dir, dl);
+	if (!slash)
+		p[dl++] = '/';
+	memcpy(p + dl, name, nl + 1);
+	return p;
 }
 
 char *rt_path_dirname(const char *path)

@@ -9,8 +9,17 @@
 #include "buf.h"
 #include "strvec.h"
 
+#include <sys/stat.h>
+
 struct rt_error;
 
+/*
+ * Append everything readable from `fd` to `out` (`path` only names it in
+ * errors).  A regular file is read with one read() where possible;
+ * `known` is the caller's fstat() of `fd`, or NULL.
+ */
+int rt_fs_read_fd(struct rt_buf *out, int fd, const struct stat *known,
+                  const char *path, struct rt_error *err);
 /* Append the whole file to `out`.  RT_ENOTFOUND or RT_EIO on failure. */
 int rt_fs_read_file(struct rt_buf *out, const char *path, struct rt_error *err);
 /*
