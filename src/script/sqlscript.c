@@ -63,6 +63,12 @@ static void normalise_text(struct parser *p, const char *text, size_t len)
 		len -= 3;
 	}
 	p->text = rt_arena_alloc(p->arena, rt_st_add(len, 1));
+	if (!memchr(text, '\r', len)) {
+		memcpy(p->text, text, len);
+		p->text[len] = '\0';
+		p->len = len;
+		return;
+	}
 	for (i = 0; i < len; i++) {
 		if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
 			continue;
@@ -248,6 +254,7 @@ static int check_id(struct parser *p, const char *id)
 	unsigned line = p->key_line[KEY_REVISION];
 	struct rt_buf bad = RT_BUF_INIT;
 	size_t chars = 0;
+	bool present[256] = { false };
 	const char *c;
 	unsigned ch;
 	int ret = 0;
@@ -258,8 +265,10 @@ static int check_id(struct parser *p, const char *id)
 		                       "revision's id after '-- Revision ID:'",
 		                       p->path, line);
 	/* list each offending character once, in byte order as Alembic does */
+	for (c = id; *c; c++)
+		present[(unsigned char)*c] = true;
 	for (ch = 1; ch < 256; ch++) {
-		if (bad_id_char((unsigned char)ch) && strchr(id, (int)ch)) {
+		if (present[ch] && bad_id_char((unsigned char)ch)) {
 			if (bad.len)
 				rt_buf_adds(&bad, ", ");
 			rt_buf_addf(&bad, "'%c'", ch == '\t' ? ' ' : (int)ch);

@@ -89,13 +89,22 @@ int rt_fs_write_file(const char *path, const char *data, size_t len,
 	return 0;
 }
 
-int rt_fs_list_dir(struct rt_strvec *out, const char *path,
-                   struct rt_error *err)
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct rt_fs_entry *)a)->name,
+	              ((const struct rt_fs_entry *)b)->name);
+}
+
+int rt_fs_list_entries(struct rt_fs_entry **out, size_t *nr,
+                       const char *path, struct rt_error *err)
 {
 	DIR *d = opendir(path);
-	struct rt_strvec names = RT_STRVEC_INIT;
+	struct rt_fs_entry *v = NULL;
+	size_t n = 0, alloc = 0;
 	struct dirent *de;
 
+	*out = NULL;
+	*nr = 0;
 	if (!d)
 		return rt_error_set_at(
 		        err, errno == ENOENT ? RT_ENOTFOUND : RT_EIO, path, 0,
@@ -104,14 +113,41 @@ int rt_fs_list_dir(struct rt_strvec *out, const char *path,
 	while ((de = readdir(d)) != NULL) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		rt_strvec_push(&names, de->d_name);
+		RT_ALLOC_GROW(v, n + 1, alloc);
+		v[n].name = rt_xstrdup(de->d_name);
+		/* DT_UNKNOWN and links need a stat(); say "not known" */
+		v[n].is_regular = de->d_type == DT_REG;
+		v[n].ino = (uint64_t)de->d_ino;
+		n++;
 	}
 	closedir(d);
-	rt_strvec_sort(&names);
-	for (size_t i = 0; i < names.nr; i++)
-		rt_strvec_push(out, names.v[i]);
-	rt_strvec_clear(&names);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_entry);
+	*out = v;
+	*nr = n;
 	return 0;
+}
+
+void rt_fs_entries_free(struct rt_fs_entry *entries, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++)
+		free(entries[i].name);
+	free(entries);
+}
+
+int rt_fs_list_dir(struct rt_strvec *out, const char *path,
+                   struct rt_error *err)
+{
+	struct rt_fs_entry *entries;
+	size_t nr;
+	int ret = rt_fs_list_entries(&entries, &nr, path, err);
+
+	for (size_t i = 0; ret == 0 && i < nr; i++) {
+		rt_strvec_push_nodup(out, entries[i].name);
+		entries[i].name = NULL;
+	}
+	rt_fs_entries_free(entries, nr);
+	return ret;
 }
 
 bool rt_fs_is_dir(const char *path)

@@ -28,6 +28,21 @@ int rt_fs_read_file(struct rt_buf *out, const char *path, struct rt_error *err);
  */
 int rt_fs_write_file(const char *path, const char *data, size_t len,
                      bool exclusive, struct rt_error *err);
+/* One directory entry, as readdir() reports it. */
+struct rt_fs_entry {
+	char *name;
+	bool is_regular; /* known to be a regular file (not a link) */
+	uint64_t ino;    /* its inode number, on the directory's device */
+};
+
+/*
+ * The entries of directory `path` (not "." or ".."), sorted by name;
+ * free them with rt_fs_entries_free.  Errors as rt_fs_list_dir.
+ */
+int rt_fs_list_entries(struct rt_fs_entry **out, size_t *nr,
+                       const char *path, struct rt_error *err);
+void rt_fs_entries_free(struct rt_fs_entry *entries, size_t nr);
+
 /*
  * Append the names in directory `path` (not "." or "..") to `out`, sorted
  * by byte value.  RT_ENOTFOUND when it does not exist, RT_EIO otherwise.
