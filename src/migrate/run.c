@@ -334,11 +334,11 @@ static int run_single_transaction(struct runner *r, struct rt_error *err)
 	return ret;
 }
 
+/* `rows`: the version table as read before anything was written. */
 static int run_online(struct rt_context *ctx, const struct rt_run_request *req,
-                      struct rt_error *err)
+                      const struct rt_strvec *rows, struct rt_error *err)
 {
 	struct runner r = { 0 };
-	struct rt_strvec rows = RT_STRVEC_INIT;
 	struct rt_plan plan = RT_PLAN_INIT;
 	int ret;
 
@@ -346,12 +346,9 @@ static int run_online(struct rt_context *ctx, const struct rt_run_request *req,
 	 * Plan once from what the database holds now, without writing: a
 	 * bad target fails here and the database stays untouched.
 	 */
-	ret = rt_context_read_rows(&rows, ctx, err);
-	if (ret == 0)
-		ret = rt_migrate_plan(&plan, ctx, req, rows.v, rows.nr, err);
+	ret = rt_migrate_plan(&plan, ctx, req, rows->v, rows->nr, err);
 	for (size_t i = 0; ret == 0 && i < plan.warnings.nr; i++)
 		rt_context_warn(ctx, "%s", plan.warnings.v[i]);
-	rt_strvec_clear(&rows);
 	rt_plan_release(&plan);
 	if (ret < 0)
 		return ret;
@@ -385,23 +382,14 @@ static int run_online(struct rt_context *ctx, const struct rt_run_request *req,
  * scripts (so they win over a broken graph): `upgrade -N`, `downgrade +N`,
  * `downgrade -N` with nothing applied.
  */
-static int precheck(struct rt_context *ctx, const struct rt_run_request *req,
-                    bool sql, struct rt_error *err)
+static int precheck(const struct rt_run_request *req, bool sql,
+                    size_t nr_rows, struct rt_error *err)
 {
-	struct rt_strvec rows = RT_STRVEC_INIT;
-	int ret = 0;
-
 	if (req->kind == RT_STEP_STAMP || (sql && strchr(req->target, ':')) ||
 	    (sql && req->kind == RT_STEP_DOWNGRADE))
 		return 0;
-	if (!sql)
-		ret = rt_context_read_rows(&rows, ctx, err);
-	if (ret == 0)
-		ret = rt_plan_precheck(req->kind, req->target, rows.nr, err);
-	rt_strvec_clear(&rows);
-	return ret;
+	return rt_plan_precheck(req->kind, req->target, nr_rows, err);
 }
-
 /*
  * `stamp --purge` empties the version table before it looks at the
  * targets, as Alembic does, so the purge happens even when a target then
@@ -428,15 +416,22 @@ static void purge_anyway(struct rt_context *ctx)
 static int run(struct rt_context *ctx, const struct rt_run_request *req,
                bool sql, struct rt_error *err)
 {
-	int ret = precheck(ctx, req, sql, err);
+	struct rt_strvec rows = RT_STRVEC_INIT;
+	int ret = 0;
 
+	/* offline runs never connect: their start comes from the range */
+	if (!sql)
+		ret = rt_context_read_rows(&rows, ctx, err);
+	if (ret == 0)
+		ret = precheck(req, sql, rows.nr, err);
 	if (ret == 0)
 		ret = rt_context_load_project(ctx, err);
 	if (ret == 0)
 		ret = sql ? rt_offline_run(ctx, req, err) :
-		            run_online(ctx, req, err);
+		            run_online(ctx, req, &rows, err);
 	if (ret < 0 && req->purge && !sql)
 		purge_anyway(ctx);
+	rt_strvec_clear(&rows);
 	return ret;
 }
 
