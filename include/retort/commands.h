@@ -60,6 +60,17 @@ RT_EXTERN int rt_branches(struct rt_context *ctx, bool verbose,
 RT_EXTERN int rt_show(struct rt_context *ctx, const char *const *revs,
                       size_t nr_revs, struct rt_error *err);
 
+/*
+ * The script files `edit REV` opens: the revisions REV resolves to (`current`
+ * = the database's).  *paths is a NULL-terminated array the caller frees
+ * with rt_free_paths().  Alembic's errors: "No revision files indicated by
+ * symbol 'base'", "No current revisions".  Running the editor is the
+ * caller's business (the library never starts programs).
+ */
+RT_EXTERN int rt_edit_paths(struct rt_context *ctx, const char *rev,
+                            char ***paths, struct rt_error *err);
+RT_EXTERN void rt_free_paths(char **paths);
+
 /* Options of `revision` and `merge`. */
 struct rt_revision_options {
 	const char *message;

@@ -107,6 +107,7 @@ const struct cli_command *cli_find_command(const char *name);
 int cmd_branches(int argc, const char **argv, struct rt_cli *cli);
 int cmd_current(int argc, const char **argv, struct rt_cli *cli);
 int cmd_downgrade(int argc, const char **argv, struct rt_cli *cli);
+int cmd_edit(int argc, const char **argv, struct rt_cli *cli);
 int cmd_heads(int argc, const char **argv, struct rt_cli *cli);
 int cmd_history(int argc, const char **argv, struct rt_cli *cli);
 int cmd_init(int argc, const char **argv, struct rt_cli *cli);

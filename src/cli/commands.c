@@ -11,6 +11,7 @@ const struct cli_command cli_commands[] = {
 	{ "current", "show the revisions the database is at", cmd_current },
 	{ "downgrade", "revert the database to an earlier revision",
 	  cmd_downgrade },
+	{ "edit", "open a revision script in $EDITOR", cmd_edit },
 	{ "heads", "show the head revisions of the scripts", cmd_heads },
 	{ "history", "list the revisions, newest first", cmd_history },
 	{ "init", "create a new migration environment", cmd_init },

@@ -10,6 +10,7 @@
 #include "error_raise.h"
 #include "graph/revmap.h"
 #include "report/format.h"
+#include "util/alloc.h"
 
 /* Print one revision followed by a newline (Alembic's print_stdout). */
 static void print_rev(struct rt_context *ctx, const struct rt_revision *rev,
@@ -195,4 +196,40 @@ int rt_show(struct rt_context *ctx, const char *const *revs, size_t nr_revs,
 		print_rev(ctx, list.items[i], true, 0);
 	rt_revlist_release(&list);
 	return ret;
+}
+
+int rt_edit_paths(struct rt_context *ctx, const char *rev, char ***paths,
+                  struct rt_error *err)
+{
+	struct rt_revlist list = RT_REVLIST_INIT;
+	int ret = rt_context_load_project(ctx, err);
+	bool current = !strcmp(rev, "current");
+
+	*paths = NULL;
+	if (ret == 0)
+		ret = current ? resolve_current(&list, ctx, err) :
+		                rt_revmap_resolve(&list, ctx->map, rev, err);
+	if (ret == 0 && !list.nr)
+		ret = current ? rt_error_set(err, RT_ENOTFOUND,
+		                             "No current revisions") :
+		                rt_error_set(err, RT_ENOTFOUND,
+		                             "No revision files indicated by "
+		                             "symbol '%s'",
+		                             rev);
+	if (ret == 0) {
+		*paths = rt_xcalloc(list.nr + 1, sizeof(**paths));
+		for (size_t i = 0; i < list.nr; i++)
+			(*paths)[i] = rt_xstrdup(list.items[i]->path);
+	}
+	rt_revlist_release(&list);
+	return ret;
+}
+
+void rt_free_paths(char **paths)
+{
+	if (!paths)
+		return;
+	for (size_t i = 0; paths[i]; i++)
+		free(paths[i]);
+	free(paths);
 }
