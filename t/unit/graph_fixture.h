@@ -42,4 +42,16 @@ const struct rt_revision *R(struct fx *f, const char *id);
 /* "a b c" for a list of revisions (in f->text); releases the list. */
 const char *ids(struct fx *f, struct rt_revlist *l);
 
+/*
+ * The scratch projects of alembic.md §0.2, for fx_new()+build() or make():
+ * br (a branch and a merge), lbl (three labelled roots with
+ * dependencies), lin (a chain of three), mh (two unmerged heads).
+ */
+void br(struct fx *f);
+void lbl(struct fx *f);
+void lin(struct fx *f);
+void mh(struct fx *f);
+/* A new fixture filled by `fill` and built (the test fails otherwise). */
+struct fx *make(void (*fill)(struct fx *));
+
 #endif

@@ -18,56 +18,6 @@
 
 #include "graph_fixture.h"
 
-/* The `br` project of alembic.md §0.2. */
-static void br(struct fx *f)
-{
-	rev(f, "aaaa00000001", NULL, NULL, NULL, "base rev");
-	rev(f, "bbbb00000002", "aaaa00000001", NULL, NULL, "b1");
-	rev(f, "cccc00000003", "aaaa00000001", NULL, NULL, "c1");
-	rev(f, "dddd00000004", "bbbb00000002", NULL, NULL, "d after b");
-	rev(f, "eeee00000005", "cccc00000003,dddd00000004", NULL, NULL,
-	    "merge d and c");
-	rev(f, "ffff00000006", "eeee00000005", NULL, NULL, "after merge");
-}
-
-/* The `lbl` project: three roots with labels and dependencies. */
-static void lbl(struct fx *f)
-{
-	rev(f, "5a0000000001", NULL, NULL, "shop", "shop base");
-	rev(f, "5b0000000002", "5a0000000001", NULL, NULL, "shop two");
-	rev(f, "5c0000000003", "5b0000000002", "7a0000000001", NULL,
-	    "shop three");
-	rev(f, "7a0000000001", NULL, NULL, "auth", "auth base");
-	rev(f, "7b0000000002", "7a0000000001", "5b0000000002", NULL,
-	    "auth two");
-	rev(f, "7c0000000003", "7b0000000002", "lib", NULL, "auth three");
-	rev(f, "9a0000000001", NULL, NULL, "lib", "lib base");
-}
-
-static void lin(struct fx *f)
-{
-	rev(f, "1111aaaa0001", NULL, NULL, NULL, "create account table");
-	rev(f, "2222bbbb0002", "1111aaaa0001", NULL, NULL, "add email");
-	rev(f, "3333cccc0003", "2222bbbb0002", NULL, NULL, "add index");
-}
-
-static void mh(struct fx *f)
-{
-	rev(f, "aaaa00000001", NULL, NULL, NULL, "base rev");
-	rev(f, "bbbb00000002", "aaaa00000001", NULL, NULL, "b1");
-	rev(f, "cccc00000003", "aaaa00000001", NULL, NULL, "c1");
-	rev(f, "dddd00000004", "bbbb00000002", NULL, NULL, "d after b");
-}
-
-static struct fx *make(void (*fill)(struct fx *))
-{
-	struct fx *f = fx_new();
-
-	fill(f);
-	assert_int_equal(build(f), 0);
-	return f;
-}
-
 /*
  * One line per step: its log line, then its version-table changes
  * ("+x" insert, "-x" delete, "a>b" update); "FAIL n: ..." when the plan
