@@ -20,7 +20,7 @@ static void on_output(void *baton, const char *text, size_t len)
 }
 
 static void on_log(void *baton, enum rt_log_level level, const char *logger,
-		   const char *message)
+                   const char *message)
 {
 	(void)baton;
 	(void)logger;

@@ -24,7 +24,7 @@ int rt_error_copy(struct rt_error *dst, const struct rt_error *src);
 
 /* Set the hint of an error already raised (see error.h); returns code. */
 int rt_error_hint(struct rt_error *err, int code, const char *fmt, ...)
-	RT_PRINTF(3, 4);
+        RT_PRINTF(3, 4);
 
 /* Mark an error already raised as one where Alembic crashes instead. */
 int rt_error_mark_crash(struct rt_error *err, int code);

@@ -126,9 +126,9 @@ int cmd_edit(int argc, const char **argv, struct rt_cli *cli)
 		{ "rev", 1, 1, &rev, "an id or prefix, head, current, ..." },
 		{ NULL, 0, 0, NULL, NULL }
 	};
-	const struct cli_spec spec = {
-		"edit", "Open a revision script in $EDITOR.", NULL, args
-	};
+	const struct cli_spec spec = { "edit",
+		                       "Open a revision script in $EDITOR.",
+		                       NULL, args };
 	int ret = cli_run(&spec, cli, argc, argv, do_edit, &rev);
 
 	rt_strvec_clear(&rev);

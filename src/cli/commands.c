@@ -52,7 +52,7 @@ void cli_write_stdout(void *baton, const char *text, size_t len)
 void cli_log_stderr(void *baton, enum rt_log_level level, const char *logger,
                     const char *message)
 {
-	const char *name = level >= RT_LOG_ERROR     ? "ERROR" :
+	const char *name = level >= RT_LOG_ERROR   ? "ERROR" :
 	                   level >= RT_LOG_WARNING ? "WARNI" :
 	                   level >= RT_LOG_INFO    ? "INFO " :
 	                                             "DEBUG";

@@ -357,8 +357,7 @@ out:
  * Alembic accepts it (and recorded runs depend on that), so retort does
  * too, but says so: the warning names the revisions and their files.
  */
-static void warn_stamp_overlap(struct rt_plan *out,
-                               const struct rt_revmap *map,
+static void warn_stamp_overlap(struct rt_plan *out, const struct rt_revmap *map,
                                const struct stamp_specs *specs)
 {
 	struct rt_gidx dests = RT_GIDX_INIT;

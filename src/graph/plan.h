@@ -32,7 +32,7 @@ struct rt_revmap;
 enum rt_vt_op_kind {
 	RT_VT_INSERT, /* INSERT `to` */
 	RT_VT_UPDATE, /* UPDATE `from` -> `to` */
-	RT_VT_DELETE  /* DELETE `from` */
+	RT_VT_DELETE /* DELETE `from` */
 };
 
 struct rt_vt_op {
@@ -41,11 +41,7 @@ struct rt_vt_op {
 	const char *to;
 };
 
-enum rt_step_kind {
-	RT_STEP_UPGRADE,
-	RT_STEP_DOWNGRADE,
-	RT_STEP_STAMP
-};
+enum rt_step_kind { RT_STEP_UPGRADE, RT_STEP_DOWNGRADE, RT_STEP_STAMP };
 
 struct rt_step {
 	enum rt_step_kind kind;
@@ -77,8 +73,10 @@ struct rt_plan {
 	struct rt_arena strings;
 };
 
-#define RT_PLAN_INIT \
-	{ NULL, 0, 0, RT_STRVEC_INIT, -1, RT_ERROR_INIT, RT_ARENA_INIT }
+#define RT_PLAN_INIT                                           \
+ {                                                             \
+  NULL, 0, 0, RT_STRVEC_INIT, -1, RT_ERROR_INIT, RT_ARENA_INIT \
+ }
 
 /*
  * Plan `upgrade TARGET` from `rows` (§8.2, relative forms §5.4).  Errors
@@ -88,20 +86,20 @@ struct rt_plan {
  * revisions Y", the multiple-heads message.
  */
 int rt_plan_upgrade(struct rt_plan *out, const struct rt_revmap *map,
-		    const char *const *rows, size_t nr_rows,
-		    const char *target, struct rt_error *err);
+                    const char *const *rows, size_t nr_rows, const char *target,
+                    struct rt_error *err);
 /* Plan `downgrade TARGET` from `rows` (§8.2, §5.4). */
 int rt_plan_downgrade(struct rt_plan *out, const struct rt_revmap *map,
-		      const char *const *rows, size_t nr_rows,
-		      const char *target, struct rt_error *err);
+                      const char *const *rows, size_t nr_rows,
+                      const char *target, struct rt_error *err);
 /*
  * Plan `stamp TARGETS...` (§8.5).  With `purge` the rows are taken as
  * empty (the caller deletes them all first).
  */
 int rt_plan_stamp(struct rt_plan *out, const struct rt_revmap *map,
-		  const char *const *rows, size_t nr_rows,
-		  const char *const *targets, size_t nr_targets, bool purge,
-		  struct rt_error *err);
+                  const char *const *rows, size_t nr_rows,
+                  const char *const *targets, size_t nr_targets, bool purge,
+                  struct rt_error *err);
 void rt_plan_release(struct rt_plan *plan);
 
 /*
@@ -113,7 +111,7 @@ void rt_plan_release(struct rt_plan *plan);
  * the graph; call it before loading the project when the rows are known
  * without the scripts (online, or `--sql` without a start revision).
  */
-int rt_plan_precheck(enum rt_step_kind kind, const char *target,
-		     size_t nr_rows, struct rt_error *err);
+int rt_plan_precheck(enum rt_step_kind kind, const char *target, size_t nr_rows,
+                     struct rt_error *err);
 
 #endif

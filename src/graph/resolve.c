@@ -78,7 +78,7 @@ int rt_graph_catch(struct rt_error *err, const struct rt_gerr *ge,
 	}
 	/* Alembic dies with a traceback here (see rt_error.alembic_crash) */
 	return rt_error_mark_crash(err,
-				   rt_error_set(err, RT_ERROR, "%s", ge->msg));
+	                           rt_error_set(err, RT_ERROR, "%s", ge->msg));
 }
 
 /* ---- numbers and relative forms -------------------------------------- */

@@ -32,20 +32,20 @@ struct rt_revision {
 	const char *doc;
 	const char *longdoc;
 
-	const char *path;    /* absolute path of the script file */
-	const char *upgrade_sql;   /* text of the -- +upgrade section */
-	unsigned upgrade_line;     /* line of its first body line */
+	const char *path; /* absolute path of the script file */
+	const char *upgrade_sql; /* text of the -- +upgrade section */
+	unsigned upgrade_line; /* line of its first body line */
 	const char *downgrade_sql; /* text of the -- +downgrade section */
 	unsigned downgrade_line;
-	bool transactional;  /* false for "-- Transactional: false" */
-	bool is_python;      /* an Alembic .py script (metadata only) */
+	bool transactional; /* false for "-- Transactional: false" */
+	bool is_python; /* an Alembic .py script (metadata only) */
 	unsigned load_order; /* 0-based position in load order */
 };
 
 #endif
 
 #ifndef RT_REVLIST_DEFINED
-# define RT_REVLIST_DEFINED
+#define RT_REVLIST_DEFINED
 /*
  * A growable list of borrowed revision pointers (the revisions belong to
  * the project).  RT_REVLIST_INIT is all zeros; rt_revlist_release frees
@@ -56,9 +56,12 @@ struct rt_revlist {
 	size_t nr;
 	size_t alloc;
 };
-# define RT_REVLIST_INIT { NULL, 0, 0 }
+#define RT_REVLIST_INIT \
+ {                      \
+  NULL, 0, 0            \
+ }
 void rt_revlist_push(struct rt_revlist *list, const struct rt_revision *rev);
 bool rt_revlist_contains(const struct rt_revlist *list,
-			 const struct rt_revision *rev);
+                         const struct rt_revision *rev);
 void rt_revlist_release(struct rt_revlist *list);
 #endif

@@ -137,10 +137,12 @@ static int check_revision(const struct rt_revision *rev, struct rt_error *err)
 	if (rev->nr_down && has_str(rev->down_revisions, rev->nr_down, rev->id))
 		return rt_error_hint(
 		        err,
-		        rt_error_set_at(err, RT_EGRAPH, rev->path, 0,
-		                        "Self-loop is detected in revisions (%s)",
-		                        rev->id),
-		        "%s revises itself; fix its 'Revises:' line", rev->path);
+		        rt_error_set_at(
+		                err, RT_EGRAPH, rev->path, 0,
+		                "Self-loop is detected in revisions (%s)",
+		                rev->id),
+		        "%s revises itself; fix its 'Revises:' line",
+		        rev->path);
 	if (has_str(rev->depends_on, rev->nr_depends, rev->id))
 		return rt_error_hint(
 		        err,
@@ -375,7 +377,8 @@ static int add_labels(struct rt_revmap *map, struct rt_error *err)
 				                err, RT_EGRAPH, rev->path, 0,
 				                "Branch name '%s' in revision %s "
 				                "already used by revision %s",
-				                label, rev->id, map->revs[other]->id),
+				                label, rev->id,
+				                map->revs[other]->id),
 				        "the label is declared in %s and in %s; "
 				        "keep it in one of them",
 				        map->revs[other]->path, rev->path);

@@ -35,7 +35,7 @@ struct rt_revmap;
  * The message names the file(s) involved where Alembic's does not.
  */
 int rt_revmap_build(struct rt_revmap **out, const struct rt_revision **revs,
-		    size_t nr, struct rt_error *err);
+                    size_t nr, struct rt_error *err);
 void rt_revmap_free(struct rt_revmap *map);
 
 size_t rt_revmap_count(const struct rt_revmap *map);
@@ -43,31 +43,31 @@ size_t rt_revmap_count(const struct rt_revmap *map);
 const struct rt_revision *rt_revmap_at(const struct rt_revmap *map, size_t i);
 /* Exact id lookup, NULL when absent. */
 const struct rt_revision *rt_revmap_get(const struct rt_revmap *map,
-					const char *id);
+                                        const char *id);
 
 /* Versioned children, in load order. */
 void rt_revmap_children(struct rt_revlist *out, const struct rt_revmap *map,
-			const struct rt_revision *rev);
+                        const struct rt_revision *rev);
 /* Versioned parents, in declared order. */
 void rt_revmap_parents(struct rt_revlist *out, const struct rt_revmap *map,
-		       const struct rt_revision *rev);
+                       const struct rt_revision *rev);
 /* Labels of `rev`, declared and inherited (§1.2), sorted. */
 void rt_revmap_labels(const char ***out, size_t *nr,
-		      const struct rt_revmap *map,
-		      const struct rt_revision *rev);
+                      const struct rt_revmap *map,
+                      const struct rt_revision *rev);
 
 bool rt_revmap_is_head(const struct rt_revmap *map,
-		       const struct rt_revision *rev); /* no versioned child */
+                       const struct rt_revision *rev); /* no versioned child */
 bool rt_revmap_is_real_head(const struct rt_revmap *map,
-			    const struct rt_revision *rev); /* nothing at all
-							       points at it */
+                            const struct rt_revision *rev); /* nothing at all
+                                                               points at it */
 bool rt_revmap_is_branchpoint(const struct rt_revmap *map,
-			      const struct rt_revision *rev);
+                              const struct rt_revision *rev);
 bool rt_revmap_is_mergepoint(const struct rt_revision *rev);
 
 /* Versioned heads (or, with `real`, real heads) in load order. */
 void rt_revmap_heads(struct rt_revlist *out, const struct rt_revmap *map,
-		     bool real);
+                     bool real);
 
 /*
  * Resolve one symbol (alembic.md §5.2): `heads`, `head`, `base`, an id, a
@@ -78,7 +78,7 @@ void rt_revmap_heads(struct rt_revlist *out, const struct rt_revmap *map,
  * present for given argument 'head'; ..." (RT_EMULTIHEAD).
  */
 int rt_revmap_resolve(struct rt_revlist *out, const struct rt_revmap *map,
-		      const char *symbol, struct rt_error *err);
+                      const char *symbol, struct rt_error *err);
 
 /*
  * Resolve a symbol that must name at most one revision (Alembic's
@@ -87,8 +87,8 @@ int rt_revmap_resolve(struct rt_revlist *out, const struct rt_revmap *map,
  * revisions (`heads` with two heads) is the multiple-heads message.
  */
 int rt_revmap_resolve_one(const struct rt_revision **out,
-			  const struct rt_revmap *map, const char *symbol,
-			  struct rt_error *err);
+                          const struct rt_revmap *map, const char *symbol,
+                          struct rt_error *err);
 
 /*
  * The current heads shown by `current` (§7.3) given the version table
@@ -96,10 +96,9 @@ int rt_revmap_resolve_one(const struct rt_revision **out,
  * those with no versioned descendant in that set; in history order.
  * An unknown row is "Can't locate revision identified by 'X'".
  */
-int rt_revmap_current_heads(struct rt_revlist *out,
-			    const struct rt_revmap *map,
-			    const char *const *rows, size_t nr_rows,
-			    struct rt_error *err);
+int rt_revmap_current_heads(struct rt_revlist *out, const struct rt_revmap *map,
+                            const char *const *rows, size_t nr_rows,
+                            struct rt_error *err);
 
 /*
  * The revisions `history -r RANGE` lists, newest first (§6.9, §8.3).
@@ -110,11 +109,11 @@ int rt_revmap_current_heads(struct rt_revlist *out,
  * along the same branch".
  */
 int rt_revmap_history(struct rt_revlist *out, const struct rt_revmap *map,
-		      const char *range, const char *const *rows,
-		      size_t nr_rows, struct rt_error *err);
+                      const char *range, const char *const *rows,
+                      size_t nr_rows, struct rt_error *err);
 
 /* Branch points, in history order (for `branches`). */
 void rt_revmap_branchpoints(struct rt_revlist *out,
-			    const struct rt_revmap *map);
+                            const struct rt_revmap *map);
 
 #endif

@@ -246,11 +246,12 @@ static int prepare(struct new_script *ns, struct rt_context *ctx,
 		/* the script header lists labels separated by commas */
 		if (!*opts->branch_label ||
 		    strpbrk(opts->branch_label, ", \t\n@"))
-			ret = rt_error_set(err, RT_EUSAGE,
-			                   "branch label '%s' is not valid: use "
-			                   "letters, digits and '_' (no ',', "
-			                   "'@' or spaces)",
-			                   opts->branch_label);
+			ret = rt_error_set(
+			        err, RT_EUSAGE,
+			        "branch label '%s' is not valid: use "
+			        "letters, digits and '_' (no ',', "
+			        "'@' or spaces)",
+			        opts->branch_label);
 		else if (owner)
 			ret = rt_error_set(err, RT_EEXISTS,
 			                   "Branch name '%s' in revision %s "

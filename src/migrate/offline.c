@@ -68,7 +68,7 @@ static void emit_step(struct rt_context *ctx, enum rt_dialect dialect,
 
 /* Resolve the start of a range to the revisions assumed recorded. */
 static int resolve_start(struct rt_strvec *rows, struct rt_context *ctx,
-			 const char *start, struct rt_error *err)
+                         const char *start, struct rt_error *err)
 {
 	const struct rt_revision *rev = NULL;
 	int ret;

@@ -382,8 +382,8 @@ static int run_online(struct rt_context *ctx, const struct rt_run_request *req,
  * scripts (so they win over a broken graph): `upgrade -N`, `downgrade +N`,
  * `downgrade -N` with nothing applied.
  */
-static int precheck(const struct rt_run_request *req, bool sql,
-                    size_t nr_rows, struct rt_error *err)
+static int precheck(const struct rt_run_request *req, bool sql, size_t nr_rows,
+                    struct rt_error *err)
 {
 	if (req->kind == RT_STEP_STAMP || (sql && strchr(req->target, ':')) ||
 	    (sql && req->kind == RT_STEP_DOWNGRADE))

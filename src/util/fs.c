@@ -95,8 +95,8 @@ static int cmp_entry(const void *a, const void *b)
 	              ((const struct rt_fs_entry *)b)->name);
 }
 
-int rt_fs_list_entries(struct rt_fs_entry **out, size_t *nr,
-                       const char *path, struct rt_error *err)
+int rt_fs_list_entries(struct rt_fs_entry **out, size_t *nr, const char *path,
+                       struct rt_error *err)
 {
 	DIR *d = opendir(path);
 	struct rt_fs_entry *v = NULL;

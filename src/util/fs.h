@@ -32,15 +32,15 @@ int rt_fs_write_file(const char *path, const char *data, size_t len,
 struct rt_fs_entry {
 	char *name;
 	bool is_regular; /* known to be a regular file (not a link) */
-	uint64_t ino;    /* its inode number, on the directory's device */
+	uint64_t ino; /* its inode number, on the directory's device */
 };
 
 /*
  * The entries of directory `path` (not "." or ".."), sorted by name;
  * free them with rt_fs_entries_free.  Errors as rt_fs_list_dir.
  */
-int rt_fs_list_entries(struct rt_fs_entry **out, size_t *nr,
-                       const char *path, struct rt_error *err);
+int rt_fs_list_entries(struct rt_fs_entry **out, size_t *nr, const char *path,
+                       struct rt_error *err);
 void rt_fs_entries_free(struct rt_fs_entry *entries, size_t nr);
 
 /*

@@ -30,8 +30,8 @@ static const char **split_list(struct rt_arena *a, const char *s, size_t *nr)
 }
 
 /* One revision: parents, dependencies and labels comma-separated. */
-void rev(struct fx *f, const char *id, const char *down,
-                const char *deps, const char *labels, const char *doc)
+void rev(struct fx *f, const char *id, const char *down, const char *deps,
+         const char *labels, const char *doc)
 {
 	struct rt_revision *r = rt_arena_alloc(&f->arena, sizeof(*r));
 
