@@ -108,11 +108,14 @@ $(O)/retort.pc: retort.pc.in Makefile
 # --- tests -----------------------------------------------------------------
 # `make check` is the one command CI runs: Debian packages, a DEVELOPER=1
 # build, every test, then the same tests under ASan+UBSan.
-# Stages: conformance score, the tests, the tests under ASan+UBSan, the
+# Stages: public headers compile alone, formatting, conformance score,
+# the tests, the tests under ASan+UBSan, the
 # tests under valgrind.  The score comes first so that the last lines are
 # prove's summary ("Result: PASS"), which CI reads.
 check: deps
 	$(MAKE) DEVELOPER=1 all
+	$(MAKE) headertest
+	$(MAKE) format-check
 	$(MAKE) DEVELOPER=1 O=$(O) conformance
 	$(MAKE) DEVELOPER=1 O=$(O) test
 	$(MAKE) DEVELOPER=1 O=$(O)-asan SANITIZE=address,undefined all

@@ -4,7 +4,7 @@
 # nothing.  See README.md "Dependencies" for why each one is here.
 set -e
 PKGS="build-essential pkgconf libsqlite3-dev libpq-dev libcmocka-dev \
-sqlite3 postgresql perl python3 clang libclang-rt-14-dev valgrind"
+sqlite3 postgresql perl python3 clang clang-format libclang-rt-14-dev valgrind"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
