@@ -212,8 +212,9 @@ static bool branch_has(struct topo *t, struct branch *b, size_t c)
 
 /*
  * Levels over the walk's edges (parents and normalized dependencies):
- * Kahn's order from the top, then levels from the bottom up.  A map that
- * was built has no cycle; one that had would leave revisions unordered.
+ * Kahn's order from the top, then levels from the bottom up.  A built
+ * map has no cycle (revmap.c rejects them); should one slip through, it
+ * is reported instead of being ordered wrongly.
  */
 static int compute_levels(struct topo *t, struct rt_gerr *ge)
 {
