@@ -382,6 +382,8 @@ static int read_main_section(struct rt_settings *s, struct rt_error *err)
 	if (!ret)
 		ret = read_str(&s->target_schema, s, "target_schema", NULL,
 		               err);
+	if (!ret)
+		ret = read_str(&s->search_path, s, "search_path", NULL, err);
 	return ret;
 }
 
@@ -431,6 +433,7 @@ void rt_settings_release(struct rt_settings *s)
 	free(s->version_table);
 	free(s->version_table_schema);
 	free(s->target_schema);
+	free(s->search_path);
 	rt_strvec_clear(&s->x_keys);
 	rt_strvec_clear(&s->x_values);
 	settings_init(s);

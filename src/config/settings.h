@@ -39,6 +39,9 @@ struct rt_settings {
 	char *version_table; /* default "alembic_version" */
 	char *version_table_schema; /* NULL = default schema */
 	bool transaction_per_migration; /* default true */
+	/* PostgreSQL: the session's search_path ("app, public"); NULL =
+	   the server's.  Alembic users set it in env.py; here it is a key. */
+	char *search_path;
 	char *target_schema; /* NULL when unset */
 	bool log_info; /* [logger_alembic] level is INFO or lower */
 	bool log_sql; /* [logger_sqlalchemy] level is INFO or lower */

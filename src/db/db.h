@@ -18,9 +18,16 @@
 
 struct rt_error;
 struct rt_db;
+struct rt_vt_name;
 
 /* Called with each SQL statement before it runs (for SQL echo). */
 typedef void (*rt_sql_echo_fn)(void *baton, const char *sql);
+/*
+ * Called when a connection starts waiting for another process's
+ * migration lock, and again every few seconds while it waits, with a
+ * line saying who holds it and for how long we have waited.
+ */
+typedef void (*rt_lock_wait_fn)(void *baton, const char *message);
 
 struct rt_db_options {
 	rt_sql_echo_fn echo; /* NULL = quiet */
@@ -29,8 +36,13 @@ struct rt_db_options {
 	   file itself is created by connecting, as with Alembic) */
 	bool read_only;
 	/* how long to wait for another connection's write lock, in
-	   milliseconds; 0 = the driver's default (30 s) */
+	   milliseconds; 0 = the driver's default (see driver.h) */
 	unsigned lock_timeout_ms;
+	rt_lock_wait_fn lock_wait; /* NULL = wait silently */
+	void *lock_wait_baton;
+	/* PostgreSQL: the session's search_path ("a, b"), NULL = the
+	   server's; refused on SQLite, which has no such thing */
+	const char *search_path;
 };
 
 /*
@@ -64,6 +76,24 @@ int rt_db_commit(struct rt_db *db, struct rt_error *err);
 /* Never fails visibly; safe to call when no transaction is open. */
 void rt_db_rollback(struct rt_db *db);
 bool rt_db_in_transaction(const struct rt_db *db);
+
+/*
+ * The migration lock: at most one connection per version table holds
+ * it, so concurrent `upgrade head` runs take turns.  On PostgreSQL it is
+ * a session advisory lock keyed on the version table's schema and name,
+ * taken by polling pg_try_advisory_lock() outside any transaction (a
+ * waiter blocked inside the server would hold a snapshot and stall the
+ * holder's CREATE INDEX CONCURRENTLY); the server drops it if the
+ * process dies.  On SQLite every transaction already starts with the
+ * write lock (BEGIN IMMEDIATE), so this is a no-op there.  Waits at most
+ * the lock timeout, then RT_ELOCKED; waiting is reported through the
+ * options' lock_wait callback.  Callers re-read alembic_version after
+ * taking it.
+ */
+int rt_db_lock_migrations(struct rt_db *db, const struct rt_vt_name *vt,
+                          struct rt_error *err);
+/* Release it; safe to call when not held. */
+void rt_db_unlock_migrations(struct rt_db *db);
 
 /* --- the version table ------------------------------------------------ */
 

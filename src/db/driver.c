@@ -113,11 +113,8 @@ static int driver_for(const struct rt_db_driver **out, const struct rt_url *url,
 		*out = &rt_db_sqlite_driver;
 		return 0;
 	case RT_DIALECT_POSTGRESQL:
-		/* NEEDSWORK(#4): dispatch to db/postgres.c once it exists. */
-		return rt_error_set(err, RT_EUNSUPPORTED,
-		                    "PostgreSQL is not supported by this build "
-		                    "yet (it arrives with the PostgreSQL "
-		                    "issue); use a sqlite:/// URL");
+		*out = &rt_db_postgres_driver;
+		return 0;
 	}
 	return rt_error_set(err, RT_EUNSUPPORTED, "unknown database dialect %d",
 	                    (int)url->dialect);
@@ -137,6 +134,12 @@ int rt_db_open(struct rt_db **out, const struct rt_url *url,
 	ret = driver_for(&driver, url, err);
 	if (ret < 0)
 		return ret;
+	if (opts->search_path && url->dialect != RT_DIALECT_POSTGRESQL)
+		return rt_error_set(err, RT_ECONFIG,
+		                    "search_path is set, but %s has no schema "
+		                    "search path; remove it from the ini file "
+		                    "or use a postgresql:// URL",
+		                    rt_dialect_name(url->dialect));
 	ret = driver->open(&db, url, opts, err);
 	if (ret < 0)
 		return ret;
@@ -146,6 +149,8 @@ int rt_db_open(struct rt_db **out, const struct rt_url *url,
 	db->read_only = opts->read_only;
 	db->echo = opts->echo;
 	db->echo_baton = opts->echo_baton;
+	db->lock_wait = opts->lock_wait;
+	db->lock_wait_baton = opts->lock_wait_baton;
 	if (opts->lock_timeout_ms)
 		rt_db__set_lock_timeout(db, opts->lock_timeout_ms);
 	*out = db;
@@ -166,6 +171,32 @@ enum rt_dialect rt_db_dialect(const struct rt_db *db)
 void rt_db__set_lock_timeout(struct rt_db *db, unsigned ms)
 {
 	db->driver->set_lock_timeout(db, ms);
+}
+
+void rt_db__lock_wait(struct rt_db *db, const char *fmt, ...)
+{
+	struct rt_buf sb = RT_BUF_INIT;
+	va_list ap;
+
+	if (!db->lock_wait)
+		return;
+	va_start(ap, fmt);
+	rt_buf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	db->lock_wait(db->lock_wait_baton, sb.buf);
+	rt_buf_release(&sb);
+}
+
+int rt_db_lock_migrations(struct rt_db *db, const struct rt_vt_name *vt,
+                          struct rt_error *err)
+{
+	return db->driver->lock_migrations(db, vt->schema, vt->table, err);
+}
+
+void rt_db_unlock_migrations(struct rt_db *db)
+{
+	if (db)
+		db->driver->unlock_migrations(db);
 }
 
 /* --- statements --------------------------------------------------------- */

@@ -15,8 +15,8 @@
  * only the driver can split into statements, so the driver echoes each
  * one itself through rt_db__echo().
  *
- * db/sqlite.c is the only file that includes <sqlite3.h>; a later
- * db/postgres.c will be the only one that includes <libpq-fe.h>.
+ * db/sqlite.c is the only file that includes <sqlite3.h>; db/postgres.c
+ * is the only one that includes <libpq-fe.h>.
  */
 #ifndef RT_DB_DRIVER_H
 #define RT_DB_DRIVER_H
@@ -24,8 +24,15 @@
 #include "util/compat.h"
 #include "db/db.h"
 
-/* How long rt_db_begin() waits for another writer unless told otherwise. */
-#define RT_DB_DEFAULT_LOCK_TIMEOUT_MS 30000u
+/*
+ * How long a connection waits for another one's lock unless told
+ * otherwise.  On SQLite the write lock is held for one step at a time,
+ * so a short wait is plenty; the PostgreSQL migration lock is held for a
+ * whole run (which may build indexes for minutes), so waiters at
+ * start-up get longer before they give up.
+ */
+#define RT_DB_DEFAULT_LOCK_TIMEOUT_MS    30000u
+#define RT_DB_PG_DEFAULT_LOCK_TIMEOUT_MS 300000u
 
 struct rt_db_driver {
 	const char *name; /* "sqlite" */
@@ -63,6 +70,10 @@ struct rt_db_driver {
 	                    const char *table, struct rt_error *err);
 	/* How long to wait for another connection's lock; 0 = fail at once. */
 	void (*set_lock_timeout)(struct rt_db *db, unsigned ms);
+	/* See rt_db_lock_migrations(); schema NULL = the default one. */
+	int (*lock_migrations)(struct rt_db *db, const char *schema,
+	                       const char *table, struct rt_error *err);
+	void (*unlock_migrations)(struct rt_db *db);
 };
 
 /* The part of a connection every driver shares (embed it first). */
@@ -75,9 +86,15 @@ struct rt_db {
 	bool read_only;
 	rt_sql_echo_fn echo;
 	void *echo_baton;
+	rt_lock_wait_fn lock_wait;
+	void *lock_wait_baton;
 };
 
 extern const struct rt_db_driver rt_db_sqlite_driver;
+extern const struct rt_db_driver rt_db_postgres_driver;
+
+/* Report a lock wait through the lock_wait callback, if there is one. */
+void rt_db__lock_wait(struct rt_db *db, const char *fmt, ...) RT_PRINTF(2, 3);
 
 /* Pass `sql` to the echo callback, if there is one. */
 void rt_db__echo(struct rt_db *db, const char *sql);

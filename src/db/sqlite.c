@@ -7,6 +7,7 @@
 #include "util/compat.h"
 #include <limits.h>
 #include <math.h>
+#include <time.h>
 #include <sqlite3.h>
 #include "db/driver.h"
 #include "error_raise.h"
@@ -17,6 +18,9 @@ struct sqlite_db {
 	sqlite3 *handle;
 	char *display; /* the path as the user wrote it, for messages */
 	unsigned lock_timeout_ms;
+	/* the current wait for another connection's lock (busy_wait()) */
+	struct timespec wait_start;
+	unsigned waits_reported;
 };
 
 static struct sqlite_db *sqlite_of(struct rt_db *db)
@@ -302,6 +306,57 @@ static int check_readable(struct sqlite_db *db, struct rt_error *err)
 	return 0;
 }
 
+/* --- waiting for a lock --------------------------------------------------- */
+
+static double ms_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) * 1000.0 +
+	       (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+}
+
+/*
+ * SQLite's busy handler: called while another connection holds the lock
+ * we need, with `count` = how often it was called for this wait.  It is
+ * sqlite3_busy_timeout() plus a progress line through the lock_wait
+ * callback once the wait passes a second (and every 10 s after), so that
+ * a deploy stuck behind a long migration says why.  Returning 0 gives up
+ * (the statement fails with SQLITE_BUSY).
+ */
+static int busy_wait(void *baton, int count)
+{
+	struct sqlite_db *db = baton;
+	double waited, report_at;
+	long sleep_ms;
+
+	if (count == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &db->wait_start);
+		db->waits_reported = 0;
+	}
+	waited = ms_since(&db->wait_start);
+	if (waited >= db->lock_timeout_ms)
+		return 0;
+	report_at = 1000.0 + 10000.0 * db->waits_reported;
+	if (waited >= report_at) {
+		rt_db__lock_wait(
+		        &db->base,
+		        "Waiting for the write lock on SQLite database "
+		        "'%s': another connection is writing (%.0f s "
+		        "so far, giving up after %g s)",
+		        db->display, waited / 1000.0,
+		        db->lock_timeout_ms / 1000.0);
+		db->waits_reported++;
+	}
+	/* short sleeps first: most waits are one quick step of another run */
+	sleep_ms = count < 10 ? 1 + count * 2 : 25;
+	if (sleep_ms > (long)(db->lock_timeout_ms - waited) + 1)
+		sleep_ms = (long)(db->lock_timeout_ms - waited) + 1;
+	sqlite3_sleep((int)sleep_ms);
+	return 1;
+}
+
 static void sqlite_close(struct rt_db *base)
 {
 	struct sqlite_db *db = sqlite_of(base);
@@ -345,7 +400,7 @@ static int sqlite_open(struct rt_db **out, const struct rt_url *url,
 		goto out;
 	}
 	db->lock_timeout_ms = plan.lock_timeout_ms;
-	sqlite3_busy_timeout(db->handle, (int)db->lock_timeout_ms);
+	sqlite3_busy_handler(db->handle, busy_wait, db);
 	ret = check_readable(db, err);
 out:
 	rt_buf_release(&plan.filename);
@@ -364,7 +419,6 @@ static void sqlite_set_lock_timeout(struct rt_db *base, unsigned ms)
 	if (ms > INT_MAX)
 		ms = INT_MAX;
 	db->lock_timeout_ms = ms;
-	sqlite3_busy_timeout(db->handle, (int)ms);
 }
 
 /* --- scripts ------------------------------------------------------------- */
@@ -679,6 +733,25 @@ static int sqlite_table_exists(bool *out, struct rt_db *base,
 	return ret;
 }
 
+/*
+ * Every transaction starts with BEGIN IMMEDIATE, which takes the write
+ * lock (waiting through busy_wait()), so there is nothing more to take.
+ */
+static int sqlite_lock_migrations(struct rt_db *base, const char *schema,
+                                  const char *table, struct rt_error *err)
+{
+	(void)base;
+	(void)schema;
+	(void)table;
+	(void)err;
+	return 0;
+}
+
+static void sqlite_unlock_migrations(struct rt_db *base)
+{
+	(void)base;
+}
+
 const struct rt_db_driver rt_db_sqlite_driver = {
 	.name = "sqlite",
 	.begin_sql = "BEGIN IMMEDIATE",
@@ -693,4 +766,6 @@ const struct rt_db_driver rt_db_sqlite_driver = {
 	.in_transaction = sqlite_in_transaction,
 	.table_exists = sqlite_table_exists,
 	.set_lock_timeout = sqlite_set_lock_timeout,
+	.lock_migrations = sqlite_lock_migrations,
+	.unlock_migrations = sqlite_unlock_migrations,
 };

@@ -146,6 +146,18 @@ static void echo_sql(void *baton, const char *sql)
 		         "sqlalchemy.engine.Engine", sql);
 }
 
+/*
+ * A wait for another process's lock is always shown (not only with
+ * INFO logging on): a deploy that seems to hang must say why.
+ */
+static void report_lock_wait(void *baton, const char *message)
+{
+	struct rt_context *ctx = baton;
+
+	if (ctx->log)
+		ctx->log(ctx->log_baton, RT_LOG_INFO, "retort.lock", message);
+}
+
 int rt_context_connect(struct rt_db **out, struct rt_context *ctx,
                        bool read_only, struct rt_error *err)
 {
@@ -161,6 +173,9 @@ int rt_context_connect(struct rt_db **out, struct rt_context *ctx,
 		        ctx->lock_timeout * 1000 < 1 ?
 		                1 :
 		                (unsigned)(ctx->lock_timeout * 1000);
+	opts.lock_wait = report_lock_wait;
+	opts.lock_wait_baton = ctx;
+	opts.search_path = ctx->settings.search_path;
 	if (ctx->settings.log_sql) {
 		opts.echo = echo_sql;
 		opts.echo_baton = ctx;

@@ -5,10 +5,12 @@
  * so a bad target or a broken graph never touches the database.  Then,
  * by default, each step runs in its own transaction together with its
  * version-table change (SQLite's DDL is transactional, so a failed step
- * leaves nothing behind).  Every transaction starts with the write lock
- * (BEGIN IMMEDIATE) and re-reads alembic_version: if another process
- * moved the database meanwhile, the plan is made again from what is
- * there, so concurrent `upgrade head` runs apply each revision once.
+ * leaves nothing behind).  The run holds the migration lock (db.h:
+ * a PostgreSQL advisory lock; on SQLite each transaction's BEGIN
+ * IMMEDIATE) and every transaction re-reads alembic_version: if another
+ * process moved the database meanwhile, the plan is made again from
+ * what is there, so concurrent `upgrade head` runs apply each revision
+ * once.
  * With transaction_per_migration = false the whole run is one
  * transaction.
  */
@@ -366,8 +368,12 @@ static int run_online(struct rt_context *ctx, const struct rt_run_request *req,
 		                        "SQLiteImpl" :
 		                        "PostgresqlImpl");
 		rt_context_info(ctx, "Will assume transactional DDL.");
+		ret = rt_db_lock_migrations(r.db, &r.vt, err);
+	}
+	if (ret == 0) {
 		ret = r.per_step ? run_per_step(&r, err) :
 		                   run_single_transaction(&r, err);
+		rt_db_unlock_migrations(r.db);
 	}
 	if (ret == 0 && r.plan.fail_after >= 0)
 		ret = rt_error_copy(err, &r.plan.failure);
@@ -404,7 +410,8 @@ static void purge_anyway(struct rt_context *ctx)
 
 	if (rt_context_connect(&db, ctx, false, NULL) < 0)
 		return;
-	if (rt_db_begin(db, NULL) == 0 &&
+	if (rt_db_lock_migrations(db, &vt, NULL) == 0 &&
+	    rt_db_begin(db, NULL) == 0 &&
 	    rt_vt_exists(&exists, db, &vt, NULL) == 0 &&
 	    (exists || rt_vt_create(db, &vt, NULL) == 0) &&
 	    rt_vt_purge(db, &vt, NULL) == 0)

@@ -47,24 +47,75 @@ static const char *skip_dollar(const char *p, size_t taglen)
 	return q;
 }
 
-/* Skip comments and quoted runs; returns p unchanged for other bytes. */
-static const char *skip_noncode(const char *p)
+static bool is_ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '$' ||
+	       (unsigned char)c >= 0x80;
+}
+
+/* A PostgreSQL E'...' string: backslash escapes a character. */
+static const char *skip_escape_string(const char *p)
+{
+	for (p += 2; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '\'' && p[1] == '\'')
+			p++;
+		else if (*p == '\'')
+			return p + 1;
+	}
+	return p;
+}
+
+/* A PostgreSQL comment: they nest. */
+static const char *skip_nested_comment(const char *p)
+{
+	int depth = 0;
+
+	while (*p) {
+		if (p[0] == '/' && p[1] == '*') {
+			depth++;
+			p += 2;
+		} else if (p[0] == '*' && p[1] == '/') {
+			p += 2;
+			if (!--depth)
+				return p;
+		} else {
+			p++;
+		}
+	}
+	return p;
+}
+
+/*
+ * Skip comments and quoted runs; returns p unchanged for other bytes.
+ * `start` is where the text begins (to look one byte back); `pg` adds
+ * PostgreSQL's lexical rules.
+ */
+static const char *skip_noncode(const char *p, const char *start, bool pg)
 {
 	size_t taglen;
+	bool after_ident = p > start && is_ident_char(p[-1]);
 
 	if (p[0] == '-' && p[1] == '-') {
 		while (*p && *p != '\n')
 			p++;
 		return p;
 	}
+	if (pg && p[0] == '/' && p[1] == '*')
+		return skip_nested_comment(p);
 	if (p[0] == '/' && p[1] == '*') {
 		const char *end = strstr(p + 2, "*/");
 		return end ? end + 2 : p + strlen(p);
 	}
+	if (pg && (*p == 'E' || *p == 'e') && p[1] == '\'' && !after_ident)
+		return skip_escape_string(p);
 	if (*p == '\'' || *p == '"' || *p == '`')
 		return skip_quoted(p, *p);
 	if (*p == '[')
 		return skip_quoted(p, ']');
+	if (pg && after_ident)
+		return p; /* "a$b$" is an identifier, not a dollar quote */
 	taglen = dollar_tag_len(p);
 	if (taglen)
 		return skip_dollar(p, taglen);
@@ -81,12 +132,24 @@ static bool word_at(const char *p, const char *word, const char *start)
 	       !(isalnum((unsigned char)p[n]) || p[n] == '_');
 }
 
-/* Whether the statement text so far is a CREATE ... TRIGGER. */
-static bool is_trigger(const char *start, const char *p)
+/*
+ * Whether a BEGIN at p opens a body whose own ';' do not end the
+ * statement: SQLite's CREATE TRIGGER ... BEGIN ... END, and (pg) an
+ * SQL-standard function body, BEGIN ATOMIC ... END.
+ */
+static bool opens_body(const char *start, const char *p, bool pg)
 {
 	struct rt_buf head = RT_BUF_INIT;
+	const char *after = p + strlen("BEGIN");
 	bool yes;
 
+	if (pg) {
+		while (isspace((unsigned char)*after))
+			after++;
+		if (!strncasecmp(after, "ATOMIC", 6) &&
+		    !is_ident_char(after[6]))
+			return true;
+	}
 	rt_buf_add(&head, start, (size_t)(p - start));
 	for (size_t i = 0; i < head.len; i++)
 		head.buf[i] = (char)tolower((unsigned char)head.buf[i]);
@@ -99,7 +162,7 @@ static bool is_trigger(const char *start, const char *p)
 static bool has_code(const char *s)
 {
 	while (*s) {
-		const char *next = skip_noncode(s);
+		const char *next = skip_noncode(s, s, false);
 		if (next != s && (s[0] == '-' || s[0] == '/')) {
 			s = next;
 			continue;
@@ -129,12 +192,12 @@ void rt_sql_split(struct rt_strvec *out, const char *sql)
 	int depth = 0; /* BEGIN ... END nesting inside a trigger body */
 
 	while (*p) {
-		const char *next = skip_noncode(p);
+		const char *next = skip_noncode(p, sql, false);
 		if (next != p) {
 			p = next;
 			continue;
 		}
-		if (word_at(p, "BEGIN", start) && is_trigger(start, p))
+		if (word_at(p, "BEGIN", start) && opens_body(start, p, false))
 			depth++;
 		else if (depth && word_at(p, "CASE", start))
 			depth++; /* CASE ... END inside the body */
@@ -147,4 +210,72 @@ void rt_sql_split(struct rt_strvec *out, const char *sql)
 		p++;
 	}
 	push_piece(out, start, p);
+}
+
+static unsigned newlines_in(const char *p, const char *end)
+{
+	unsigned n = 0;
+
+	for (; p < end; p++)
+		n += *p == '\n';
+	return n;
+}
+
+/* Skip white space and comments, counting lines. */
+static void skip_blank(struct rt_sql_cursor *c, const char *start)
+{
+	for (;;) {
+		const char *next;
+
+		if (isspace((unsigned char)*c->p)) {
+			c->line += *c->p == '\n';
+			c->p++;
+			continue;
+		}
+		if (c->p[0] != '-' && c->p[0] != '/')
+			return;
+		next = skip_noncode(c->p, start, c->pg);
+		if (next == c->p)
+			return;
+		c->line += newlines_in(c->p, next);
+		c->p = next;
+	}
+}
+
+bool rt_sql_next(struct rt_sql_stmt *st, struct rt_sql_cursor *c)
+{
+	for (;;) {
+		const char *start, *p;
+		int depth = 0;
+
+		skip_blank(c, c->p);
+		if (!*c->p)
+			return false;
+		start = p = c->p;
+		st->text = start;
+		st->line = c->line;
+		while (*p && (*p != ';' || depth)) {
+			const char *next = skip_noncode(p, start, c->pg);
+
+			if (next != p) {
+				p = next;
+				continue;
+			}
+			if (word_at(p, "BEGIN", start) &&
+			    opens_body(start, p, c->pg))
+				depth++;
+			else if (depth && word_at(p, "CASE", start))
+				depth++;
+			else if (depth && word_at(p, "END", start))
+				depth--;
+			p++;
+		}
+		st->len = (size_t)(p - start);
+		while (st->len && isspace((unsigned char)start[st->len - 1]))
+			st->len--;
+		c->line += newlines_in(start, p);
+		c->p = *p ? p + 1 : p;
+		if (st->len)
+			return true; /* else a lone ';': look further */
+	}
 }

@@ -21,4 +21,39 @@
  */
 void rt_sql_split(struct rt_strvec *out, const char *sql);
 
+/*
+ * The online PostgreSQL run sends one statement at a time (so that
+ * CREATE INDEX CONCURRENTLY is not wrapped in an implicit transaction,
+ * and so that an error names the line of the statement that failed).
+ * rt_sql_next() walks a section statement by statement:
+ *
+ *	struct rt_sql_cursor c = RT_SQL_CURSOR_INIT(sql, first_line, true);
+ *	struct rt_sql_stmt st;
+ *	while (rt_sql_next(&st, &c))
+ *		run(st.text, st.len, st.line);
+ *
+ * With `pg` set it also knows PostgreSQL's E'...' strings (backslash
+ * escapes), nested comments and the BEGIN ATOMIC ... END body of an
+ * SQL-standard function.
+ */
+struct rt_sql_cursor {
+	const char *p;
+	unsigned line; /* the line p is on */
+	bool pg;
+};
+
+#define RT_SQL_CURSOR_INIT(sql, first_line, pg) \
+ {                                              \
+  (sql), (first_line), (pg)                     \
+ }
+
+struct rt_sql_stmt {
+	const char *text; /* its first character that is not blank/comment */
+	size_t len; /* up to its ';' (excluded), trailing blanks trimmed */
+	unsigned line; /* the line `text` is on */
+};
+
+/* Fill *st with the next statement; false when none is left. */
+bool rt_sql_next(struct rt_sql_stmt *st, struct rt_sql_cursor *c);
+
 #endif

@@ -222,7 +222,7 @@ static void test_open_creates_file(void **state)
 
 static void test_open_read_only_still_creates_file(void **state)
 {
-	struct rt_db_options opts = { NULL, NULL, true, 0 };
+	struct rt_db_options opts = { .read_only = true };
 	char *path = tmp_path("ro-create.db");
 	struct rt_db *db;
 
@@ -310,23 +310,33 @@ static void test_open_not_a_database(void **state)
 	free(path);
 }
 
-static void test_open_postgresql_unsupported(void **state)
+/*
+ * A PostgreSQL server that is not there: a clear RT_EDB naming the
+ * server (user@host:port/db), never the password.  (The driver itself
+ * is tested against a real server in test_postgres.c.)
+ */
+static void test_open_postgresql_refused(void **state)
 {
 	struct rt_error err = RT_ERROR_INIT;
 	struct rt_url url = RT_URL_INIT;
 	struct rt_db *db = NULL;
-	char database[] = "test", host[] = "localhost";
 
 	(void)state;
-	url.dialect = RT_DIALECT_POSTGRESQL;
-	url.database = database;
-	url.host = host;
-	assert_int_equal(rt_db_open(&db, &url, NULL, &err), RT_EUNSUPPORTED);
+	assert_int_equal(rt_url_parse(&url,
+	                              "postgresql://app:Sec%40ret@127.0.0.1:1/"
+	                              "appdb?connect_timeout=2",
+	                              &err),
+	                 0);
+	assert_int_equal(rt_db_open(&db, &url, NULL, &err), RT_EDB);
 	assert_null(db);
-	assert_string_equal(err.message,
-	                    "PostgreSQL is not supported by this build yet "
-	                    "(it arrives with the PostgreSQL issue); use a "
-	                    "sqlite:/// URL");
+	assert_true(rt_starts_with(err.message,
+	                           "cannot connect to PostgreSQL database "
+	                           "app@127.0.0.1:1/appdb: "));
+	assert_null(strstr(err.message, "Sec@ret"));
+	assert_null(strstr(err.message, "Sec%40ret"));
+	assert_null(strchr(err.message, '\n'));
+	rt_url_release(&url);
+	rt_error_clear(&err);
 }
 
 static void test_open_uri_mode_ro(void **state)
@@ -688,7 +698,7 @@ static void test_commit_persists(void **state)
 static void test_rollback_without_transaction(void **state)
 {
 	struct echo_log log = { RT_STRVEC_INIT };
-	struct rt_db_options opts = { echo_record, &log, false, 0 };
+	struct rt_db_options opts = { .echo = echo_record, .echo_baton = &log };
 	struct rt_db *db = open_path(NULL, &opts);
 
 	(void)state;
@@ -1082,7 +1092,7 @@ static void test_vt_purge(void **state)
 static void test_vt_read_only_refuses_writes(void **state)
 {
 	struct rt_error err = RT_ERROR_INIT;
-	struct rt_db_options ro = { NULL, NULL, true, 0 };
+	struct rt_db_options ro = { .read_only = true };
 	const struct rt_vt_op op = { RT_VT_INSERT, NULL, "aaaa" };
 	struct rt_db *db = open_tmp("vt-ro.db", NULL);
 	struct rt_strvec rows = RT_STRVEC_INIT;
@@ -1358,7 +1368,7 @@ static void test_echo_sees_every_statement(void **state)
 {
 	struct rt_error err = RT_ERROR_INIT;
 	struct echo_log log = { RT_STRVEC_INIT };
-	struct rt_db_options opts = { echo_record, &log, false, 0 };
+	struct rt_db_options opts = { .echo = echo_record, .echo_baton = &log };
 	struct rt_db *db = open_path(NULL, &opts);
 	bool exists;
 	static const char *const expect[] = {
@@ -1436,7 +1446,7 @@ int main(void)
 		cmocka_unit_test(test_open_memory),
 		cmocka_unit_test(test_open_missing_directory_fails),
 		cmocka_unit_test(test_open_not_a_database),
-		cmocka_unit_test(test_open_postgresql_unsupported),
+		cmocka_unit_test(test_open_postgresql_refused),
 		cmocka_unit_test(test_open_uri_mode_ro),
 		cmocka_unit_test(test_open_uri_mode_ro_does_not_create),
 		cmocka_unit_test(test_open_uri_encodes_path),

@@ -92,6 +92,71 @@ static void test_trigger_body(void **state)
 	rt_strvec_clear(&v);
 }
 
+/* Collect rt_sql_next() results as "line:text" strings. */
+static void walk(struct rt_strvec *out, const char *sql, bool pg)
+{
+	struct rt_sql_cursor c = RT_SQL_CURSOR_INIT(sql, 10, pg);
+	struct rt_sql_stmt st;
+
+	rt_strvec_clear(out);
+	while (rt_sql_next(&st, &c)) {
+		struct rt_buf sb = RT_BUF_INIT;
+
+		rt_buf_addf(&sb, "%u:%.*s", st.line, (int)st.len, st.text);
+		rt_strvec_push(out, sb.buf);
+		rt_buf_release(&sb);
+	}
+}
+
+static void test_next_lines_and_comments(void **state)
+{
+	struct rt_strvec v = RT_STRVEC_INIT;
+
+	(void)state;
+	walk(&v,
+	     "\n-- lead\n/* block\n comment */ SELECT 1;\n\n"
+	     "SELECT\n  'a;\nb';;\n  ;\n-- tail only\n",
+	     false);
+	assert_int_equal(v.nr, 2);
+	assert_string_equal(v.v[0], "13:SELECT 1");
+	assert_string_equal(v.v[1], "15:SELECT\n  'a;\nb'");
+	walk(&v, "SELECT 2", false);
+	assert_int_equal(v.nr, 1);
+	assert_string_equal(v.v[0], "10:SELECT 2");
+	walk(&v, "  \n -- nothing\n", false);
+	assert_int_equal(v.nr, 0);
+	rt_strvec_clear(&v);
+}
+
+static void test_next_postgresql_lexing(void **state)
+{
+	struct rt_strvec v = RT_STRVEC_INIT;
+
+	(void)state;
+	/* E'' strings: a backslash escapes the quote */
+	walk(&v, "SELECT E'it\\'s;'; SELECT 'a\\'; SELECT 3;", true);
+	assert_int_equal(v.nr, 3);
+	assert_string_equal(v.v[0], "10:SELECT E'it\\'s;'");
+	assert_string_equal(v.v[1], "10:SELECT 'a\\'");
+	/* comments nest */
+	walk(&v, "/* a /* b; */ c; */ SELECT 1; SELECT 2;", true);
+	assert_int_equal(v.nr, 2);
+	assert_string_equal(v.v[0], "10:SELECT 1");
+	/* "x$y$" is an identifier, not the start of a dollar quote */
+	walk(&v, "SELECT 1 AS x$y$; SELECT 2;", true);
+	assert_int_equal(v.nr, 2);
+	/* an SQL-standard function body keeps its own ';' */
+	walk(&v,
+	     "CREATE FUNCTION f() RETURNS int LANGUAGE sql\n"
+	     "BEGIN ATOMIC\n  SELECT 1;\n  SELECT CASE WHEN true THEN 2 "
+	     "END;\nEND;\nSELECT f();",
+	     true);
+	assert_int_equal(v.nr, 2);
+	assert_true(rt_ends_with(v.v[0], "END;\nEND"));
+	assert_string_equal(v.v[1], "15:SELECT f()");
+	rt_strvec_clear(&v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -100,6 +165,8 @@ int main(void)
 		cmocka_unit_test(test_semicolons_in_quotes_and_comments),
 		cmocka_unit_test(test_dollar_quotes),
 		cmocka_unit_test(test_trigger_body),
+		cmocka_unit_test(test_next_lines_and_comments),
+		cmocka_unit_test(test_next_postgresql_lexing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
