@@ -44,6 +44,9 @@ static void emit_step(struct rt_context *ctx, enum rt_dialect dialect,
 {
 	struct rt_buf sb = RT_BUF_INIT;
 	struct rt_strvec stmts = RT_STRVEC_INIT;
+	bool non_transactional = dialect == RT_DIALECT_POSTGRESQL &&
+	                         step->rev && !step->rev->transactional &&
+	                         step->kind != RT_STEP_STAMP;
 	unsigned line;
 
 	if (!rows->nr) {
@@ -54,9 +57,21 @@ static void emit_step(struct rt_context *ctx, enum rt_dialect dialect,
 	rt_buf_addf(&sb, "-- %s\n\n", step->short_line);
 	rt_context_write(ctx, sb.buf, sb.len);
 	rt_buf_reset(&sb);
-	rt_sql_split(&stmts, rt_migrate_step_sql(step, &line));
+	rt_sql_split(&stmts, rt_migrate_step_sql(step, &line),
+	             dialect == RT_DIALECT_POSTGRESQL);
+	/*
+	 * A `Transactional: false` script must run outside the script's
+	 * transaction (CREATE INDEX CONCURRENTLY refuses to run inside
+	 * one): end it before and open the next after, as Alembic's
+	 * autocommit_block() does offline.  SQLite scripts have no
+	 * BEGIN/COMMIT to break.
+	 */
+	if (non_transactional && stmts.nr)
+		rt_context_puts(ctx, "COMMIT;\n\n");
 	for (size_t i = 0; i < stmts.nr; i++)
 		emit_statement(ctx, stmts.v[i]);
+	if (non_transactional && stmts.nr)
+		rt_context_puts(ctx, "BEGIN;\n\n");
 	for (size_t i = 0; i < step->nr_ops; i++) {
 		rt_vt_render_op(&sb, dialect, vt, &step->ops[i]);
 		emit_rendered(ctx, &sb);

@@ -186,18 +186,18 @@ static void push_piece(struct rt_strvec *out, const char *start,
 	rt_buf_release(&sb);
 }
 
-void rt_sql_split(struct rt_strvec *out, const char *sql)
+void rt_sql_split(struct rt_strvec *out, const char *sql, bool pg)
 {
 	const char *start = sql, *p = sql;
 	int depth = 0; /* BEGIN ... END nesting inside a trigger body */
 
 	while (*p) {
-		const char *next = skip_noncode(p, sql, false);
+		const char *next = skip_noncode(p, sql, pg);
 		if (next != p) {
 			p = next;
 			continue;
 		}
-		if (word_at(p, "BEGIN", start) && opens_body(start, p, false))
+		if (word_at(p, "BEGIN", start) && opens_body(start, p, pg))
 			depth++;
 		else if (depth && word_at(p, "CASE", start))
 			depth++; /* CASE ... END inside the body */

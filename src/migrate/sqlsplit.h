@@ -17,9 +17,10 @@
 /*
  * Append each statement of `sql` to `out`, without its `;`, with
  * surrounding whitespace removed.  Pieces holding only whitespace and
- * comments are dropped.
+ * comments are dropped.  `pg`: PostgreSQL's lexical rules too (see
+ * rt_sql_next()).
  */
-void rt_sql_split(struct rt_strvec *out, const char *sql);
+void rt_sql_split(struct rt_strvec *out, const char *sql, bool pg);
 
 /*
  * The online PostgreSQL run sends one statement at a time (so that

@@ -11,7 +11,7 @@
 static void split(struct rt_strvec *out, const char *sql)
 {
 	rt_strvec_clear(out);
-	rt_sql_split(out, sql);
+	rt_sql_split(out, sql, false);
 }
 
 static void test_simple_statements(void **state)
