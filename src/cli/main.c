@@ -44,7 +44,9 @@ static void global_help(const char *prog)
 	       "  -q, --quiet           print nothing on standard output\n"
 	       "  --lock-timeout SECONDS\n"
 	       "                        how long to wait for another "
-	       "migration (default 600)\n"
+	       "migration's lock\n"
+	       "                        (default 30 on SQLite, 300 on "
+	       "PostgreSQL)\n"
 	       "\nRun '%s COMMAND -h' for the options of a command.\n",
 	       prog);
 }

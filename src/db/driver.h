@@ -109,8 +109,8 @@ int rt_db__table_exists(bool *out, struct rt_db *db, const char *schema,
  * Change how long a connection waits for another one's write lock before
  * rt_db_begin() (or any statement) fails with RT_ELOCKED.  The default is
  * RT_DB_DEFAULT_LOCK_TIMEOUT_MS; SQLite URLs may also say ?timeout=SECONDS
- * as SQLAlchemy's pysqlite does.  NEEDSWORK: the CLI's --lock-timeout
- * will call this (or an rt_db_options field will replace it).
+ * as SQLAlchemy's pysqlite does; the CLI's --lock-timeout arrives here
+ * through rt_db_options.lock_timeout_ms.
  */
 void rt_db__set_lock_timeout(struct rt_db *db, unsigned ms);
 
