@@ -2,6 +2,7 @@
 #
 #   make                 build build/retort, build/libretort.{a,so}, build/retort.pc
 #   make check           install missing Debian packages, build, run every test
+#                        (under a throwaway PostgreSQL server, t/with-postgres.sh)
 #   make demo            build and run the sample project on SQLite
 #   make install PREFIX=/usr/local [DESTDIR=...]
 #
@@ -61,8 +62,9 @@ HELPER_OBJ := $(HELPER_SRC:%.c=$(O)/%.o)
 SONAME   := libretort.so.0
 PROGRAMS := $(O)/retort $(O)/libretort.a $(O)/libretort.so $(O)/retort.pc
 
-.PHONY: all check unit e2e conformance test-asan demo install clean \
-	headertest format format-check deps valgrind-check bench
+.PHONY: all check check-tests unit e2e conformance conformance-pg test-asan \
+	demo install clean headertest format format-check deps valgrind-check \
+	bench
 
 all: $(PROGRAMS) $(UNIT_BIN) $(if $(HELPER_SRC),$(O)/t/helper/rt-test-tool)
 
@@ -108,14 +110,27 @@ $(O)/retort.pc: retort.pc.in Makefile
 # --- tests -----------------------------------------------------------------
 # `make check` is the one command CI runs: Debian packages, a DEVELOPER=1
 # build, every test, then the same tests under ASan+UBSan.
-# Stages: public headers compile alone, formatting, conformance score,
-# the tests, the tests under ASan+UBSan, the
-# tests under valgrind.  The score comes first so that the last lines are
-# prove's summary ("Result: PASS"), which CI reads.
+# Stages: public headers compile alone, formatting, then, all under one
+# throwaway PostgreSQL server (t/with-postgres.sh, stopped at the end even
+# on failure): the conformance score on SQLite and on PostgreSQL, the
+# tests, the tests under ASan+UBSan, the tests under valgrind.  The score
+# comes first so that the last lines are prove's summary ("Result: PASS"),
+# which CI reads.
+#
+# Every target that runs tests runs them under t/with-postgres.sh, so the
+# PostgreSQL tests (t4xxx) always have a server: a fresh one, or the one
+# already named by RETORT_TEST_PG_URL (an outer with-postgres.sh, as in
+# `make check`, or a server of your own).
+WITH_PG := t/with-postgres.sh
+
 check: deps
 	$(MAKE) DEVELOPER=1 all
 	$(MAKE) headertest
 	$(MAKE) format-check
+	$(WITH_PG) $(MAKE) DEVELOPER=1 O=$(O) check-tests
+
+# The stages of `make check` that need the server.
+check-tests:
 	$(MAKE) DEVELOPER=1 O=$(O) conformance
 	$(MAKE) DEVELOPER=1 O=$(O) test
 	$(MAKE) DEVELOPER=1 O=$(O)-asan SANITIZE=address,undefined all
@@ -123,22 +138,26 @@ check: deps
 	$(MAKE) DEVELOPER=1 O=$(O) valgrind-check
 
 test: all
-	RT_BUILD=$(abspath $(O)) prove --exec t/run-test.sh $(PROVE_OPTS) \
+	RT_BUILD=$(abspath $(O)) $(WITH_PG) prove --exec t/run-test.sh $(PROVE_OPTS) \
 		$(UNIT_BIN) $(sort $(wildcard t/t[0-9]*.sh))
 
 unit: all
-	RT_BUILD=$(abspath $(O)) prove --exec t/run-test.sh $(UNIT_BIN)
+	RT_BUILD=$(abspath $(O)) $(WITH_PG) prove --exec t/run-test.sh $(UNIT_BIN)
 
 e2e: all
-	RT_BUILD=$(abspath $(O)) prove --exec t/run-test.sh \
+	RT_BUILD=$(abspath $(O)) $(WITH_PG) prove --exec t/run-test.sh \
 		$(if $(T),$(addprefix t/,$(T)),$(sort $(wildcard t/t[0-9]*.sh)))
 
 conformance: all
 	t/conformance.sh $(abspath $(O))/retort
+	$(WITH_PG) t/conformance-pg.sh $(abspath $(O))/retort
+
+conformance-pg: all
+	$(WITH_PG) t/conformance-pg.sh $(abspath $(O))/retort
 
 valgrind-check: all
 	RT_BUILD=$(abspath $(O)) RT_TEST_WRAPPER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' \
-		prove --exec t/run-test.sh $(UNIT_BIN) $(sort $(wildcard t/t[0-9]*.sh))
+		$(WITH_PG) prove --exec t/run-test.sh $(UNIT_BIN) $(sort $(wildcard t/t[0-9]*.sh))
 
 deps:
 	@scripts/install-deps.sh
