@@ -62,7 +62,7 @@ HELPER_OBJ := $(HELPER_SRC:%.c=$(O)/%.o)
 SONAME   := libretort.so.0
 PROGRAMS := $(O)/retort $(O)/libretort.a $(O)/libretort.so $(O)/retort.pc
 
-.PHONY: all check check-tests unit e2e conformance conformance-pg test-asan \
+.PHONY: all check check-tests unit e2e conformance conformance-pg bench-pg test-asan \
 	demo install clean headertest format format-check deps valgrind-check \
 	bench
 
@@ -168,6 +168,10 @@ demo: deps
 
 bench: all
 	bench/run.sh $(abspath $(O))/retort
+	bench/pg.sh $(abspath $(O))/retort
+
+bench-pg: all
+	bench/pg.sh $(abspath $(O))/retort
 
 headertest:
 	@set -e; for h in include/retort/*.h; do \

@@ -82,10 +82,26 @@ if ! (cd "$probe" && "$retort" -x "url=$RETORT_TEST_PG_URL" current) \
 fi
 
 tool="$(printf '%q' "$here/conformance-pg-tool.sh") $(printf '%q' "$retort")"
+# Scenarios whose recorded result depends on the order in which SQLite
+# returns alembic_version rows: `downgrade -N` with several heads starts
+# from the first row, and SQLite's UPDATE keeps a row in place where
+# PostgreSQL's writes a new row version at the end (Alembic itself on
+# PostgreSQL takes the same path as retort).  They are skipped here,
+# and pass on SQLite (t/conformance.sh).
+row_order_dependent=" p03_diamond p13_multiple_base v12_depends_on_branch_four "
 status=0
 for corpus in public ported; do
+	only=
+	for d in "$kit/$corpus"/*/; do
+		name=$(basename "$d")
+		case "$row_order_dependent" in
+		*" $name "*) echo "conformance-pg: skipping $corpus/$name (row order of alembic_version differs by backend)"; continue ;;
+		esac
+		only="$only --only $name"
+	done
 	echo "conformance-pg: $corpus/ (on PostgreSQL)"
-	if sh "$kit/check.sh" "$tool" "$kit/$corpus" --failures 20 \
+	# shellcheck disable=SC2086
+	if sh "$kit/check.sh" "$tool" "$kit/$corpus" --failures 20 $only \
 		--jobs "$jobs" >"$tmp/$corpus" 2>&1; then
 		tail -n 2 "$tmp/$corpus"
 	else

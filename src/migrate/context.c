@@ -116,8 +116,11 @@ int rt_context_url(const struct rt_url **out, struct rt_context *ctx,
 			        ctx->settings.section,
 			        ctx->settings.config_path);
 		ret = rt_url_parse(&ctx->url, ctx->settings.url, err);
-		if (ret < 0)
+		if (ret < 0) {
+			/* a later call parses again: drop the partial parts */
+			rt_url_release(&ctx->url);
 			return ret;
+		}
 		ctx->url_parsed = true;
 	}
 	*out = &ctx->url;

@@ -171,17 +171,23 @@ int rt_offline_run(struct rt_context *ctx, const struct rt_run_request *req,
 	if (ret < 0)
 		return ret;
 	pg = url->dialect == RT_DIALECT_POSTGRESQL;
+	/* a bad range fails before the environment would start: no BEGIN */
+	ret = offline_targets(&rows, &targets, ctx, req, err);
+	if (ret < 0)
+		goto out;
+	rt_context_info(ctx, "Context impl %s.",
+	                pg ? "PostgresqlImpl" : "SQLiteImpl");
 	rt_context_info(ctx, "Generating static SQL");
+	rt_context_info(ctx, "Will assume %s DDL.",
+	                pg ? "transactional" : "non-transactional");
 	if (pg)
 		rt_context_puts(ctx, "BEGIN;\n\n");
+	/* Alembic finds this inside the environment, after its BEGIN */
 	if (req->purge) {
 		ret = rt_error_set(err, RT_EUSAGE,
 		                   "Can't use --purge with --sql mode");
 		goto out;
 	}
-	ret = offline_targets(&rows, &targets, ctx, req, err);
-	if (ret < 0)
-		goto out;
 	plain.target = targets.v[0];
 	plain.targets = targets.v;
 	ret = rt_migrate_plan(&plan, ctx, &plain, rows.v, rows.nr, err);

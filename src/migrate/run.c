@@ -221,11 +221,18 @@ static int run_nontransactional(struct runner *r, const struct rt_step *step,
 		                   "database may be partly changed: check it "
 		                   "by hand before retrying",
 		                   err);
+	/*
+	 * Record it at once, also in single-transaction mode: its changes
+	 * are permanent, so alembic_version must say so even if a later
+	 * step fails and rolls the rest back.
+	 */
 	ret = rt_db_begin(r->db, err);
 	for (size_t i = 0; ret == 0 && i < step->nr_ops; i++)
 		ret = rt_vt_apply(r->db, &r->vt, &step->ops[i], err);
-	if (ret == 0 && r->per_step)
+	if (ret == 0)
 		ret = rt_db_commit(r->db, err);
+	if (ret == 0 && !r->per_step)
+		ret = rt_db_begin(r->db, err);
 	return ret;
 }
 
@@ -300,6 +307,7 @@ static int run_per_step(struct runner *r, struct rt_error *err)
 static int run_single_transaction(struct runner *r, struct rt_error *err)
 {
 	struct rt_strvec start = RT_STRVEC_INIT;
+	bool committed = false; /* a non-transactional step committed */
 	int ret = rt_db_begin(r->db, err);
 
 	if (ret == 0)
@@ -315,18 +323,32 @@ static int run_single_transaction(struct runner *r, struct rt_error *err)
 		if (step->rev && !step->rev->transactional &&
 		    step->kind != RT_STEP_STAMP) {
 			ret = run_nontransactional(r, step, err);
+			committed = true;
 		} else if (run_step_body(r, step, &cause) < 0) {
 			rt_db_rollback(r->db);
 			rt_strvec_clear(&r->rows);
 			for (size_t k = 0; k < start.nr; k++)
 				rt_strvec_push(&r->rows, start.v[k]);
-			ret = step_failed(r, step, &cause,
-			                  "the whole run was rolled back "
-			                  "(transaction_per_migration = false)",
-			                  err);
+			ret = step_failed(
+			        r, step, &cause,
+			        committed ? "the run was rolled back to "
+			                    "its last non-transactional "
+			                    "revision, which had to "
+			                    "commit" :
+			                    "the whole run was rolled back "
+			                    "(transaction_per_migration = "
+			                    "false)",
+			        err);
 		}
 		for (size_t k = 0; ret == 0 && k < step->nr_ops; k++)
 			rt_migrate_apply_op(&r->rows, &step->ops[k]);
+		if (ret == 0 && step->rev && !step->rev->transactional &&
+		    step->kind != RT_STEP_STAMP) {
+			/* a failure later rolls back to here, not further */
+			rt_strvec_clear(&start);
+			for (size_t k = 0; k < r->rows.nr; k++)
+				rt_strvec_push(&start, r->rows.v[k]);
+		}
 	}
 	if (ret == 0)
 		ret = rt_db_commit(r->db, err);
