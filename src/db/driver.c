@@ -5,6 +5,7 @@
  * themselves are db/sqlite.c (and later db/postgres.c).
  */
 #include "util/compat.h"
+#include <time.h>
 #include "db/driver.h"
 #include "error_raise.h"
 #include "util/alloc.h"
@@ -197,6 +198,44 @@ void rt_db_unlock_migrations(struct rt_db *db)
 {
 	if (db)
 		db->driver->unlock_migrations(db);
+}
+
+/* --- helpers for drivers ---------------------------------------------- */
+
+/*
+ * `sql` on one line (runs of white space become one space), cut short
+ * when long, so that an error message stays one readable line.
+ */
+void rt_db__add_sql_one_line(struct rt_buf *out, const char *sql)
+{
+	const size_t max = 200;
+	size_t start = out->len;
+	bool space = false;
+
+	for (; *sql; sql++) {
+		if (out->len - start >= max) {
+			rt_buf_adds(out, "...");
+			return;
+		}
+		if (*sql == ' ' || *sql == '\t' || *sql == '\n' ||
+		    *sql == '\r' || *sql == '\f') {
+			space = true;
+			continue;
+		}
+		if (space && out->len > start)
+			rt_buf_addch(out, ' ');
+		space = false;
+		rt_buf_addch(out, *sql);
+	}
+}
+
+double rt_db__ms_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) * 1000.0 +
+	       (double)(now.tv_nsec - start->tv_nsec) / 1e6;
 }
 
 /* --- statements --------------------------------------------------------- */

@@ -22,6 +22,7 @@
 #define RT_DB_DRIVER_H
 
 #include "util/compat.h"
+#include <time.h>
 #include "db/db.h"
 
 /*
@@ -92,6 +93,14 @@ struct rt_db {
 
 extern const struct rt_db_driver rt_db_sqlite_driver;
 extern const struct rt_db_driver rt_db_postgres_driver;
+
+/*
+ * Append `sql` on one line (runs of white space become one space), cut
+ * short at about 200 bytes, so an error message stays one readable line.
+ */
+void rt_db__add_sql_one_line(struct rt_buf *out, const char *sql);
+/* Milliseconds since `start` (CLOCK_MONOTONIC), for lock waits. */
+double rt_db__ms_since(const struct timespec *start);
 
 /* Report a lock wait through the lock_wait callback, if there is one. */
 void rt_db__lock_wait(struct rt_db *db, const char *fmt, ...) RT_PRINTF(2, 3);

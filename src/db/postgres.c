@@ -114,31 +114,6 @@ static int result_code(const PGresult *res)
 	                            NULL);
 }
 
-/* `sql` on one line, cut short when long, for messages. */
-static void add_sql_summary(struct rt_buf *out, const char *sql, size_t len)
-{
-	const size_t max = 200;
-	size_t start = out->len;
-	bool space = false;
-
-	for (size_t i = 0; i < len && sql[i]; i++) {
-		char c = sql[i];
-
-		if (out->len - start >= max) {
-			rt_buf_adds(out, "...");
-			return;
-		}
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-			space = true;
-			continue;
-		}
-		if (space && out->len > start)
-			rt_buf_addch(out, ' ');
-		space = false;
-		rt_buf_addch(out, c);
-	}
-}
-
 /* RT_EDB with the server's message and the statement. */
 static int statement_error(struct pg_db *db, const PGresult *res,
                            const char *sql, struct rt_error *err)
@@ -148,7 +123,7 @@ static int statement_error(struct pg_db *db, const PGresult *res,
 
 	describe_result(&msg, db, res);
 	rt_buf_adds(&msg, " [SQL: ");
-	add_sql_summary(&msg, sql, strlen(sql));
+	rt_db__add_sql_one_line(&msg, sql);
 	rt_buf_addch(&msg, ']');
 	ret = rt_error_set(err, result_code(res), "%s", msg.buf);
 	rt_buf_release(&msg);
@@ -549,15 +524,6 @@ static long long lock_key(const char *schema, const char *table)
 	return (long long)h;
 }
 
-static double ms_since(const struct timespec *start)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - start->tv_sec) * 1000.0 +
-	       (double)(now.tv_nsec - start->tv_nsec) / 1e6;
-}
-
 static void sleep_ms(unsigned ms)
 {
 	struct timespec ts = { (time_t)(ms / 1000),
@@ -661,7 +627,7 @@ static int pg_lock_migrations(struct rt_db *base, const char *schema,
 		rt_buf_release(&got);
 		if (ret < 0 || db->lock_held)
 			break;
-		waited = ms_since(&start);
+		waited = rt_db__ms_since(&start);
 		if (waited >= db->lock_timeout_ms) {
 			ret = lock_timed_out(db, schema, table, waited, err);
 			break;

@@ -43,33 +43,6 @@ static int code_for(int rc)
 	return RT_EDB;
 }
 
-/*
- * `sql` on one line (runs of white space become one space), cut short
- * when long, so that an error message stays one readable line.
- */
-static void add_sql_one_line(struct rt_buf *out, const char *sql)
-{
-	const size_t max = 200;
-	size_t start = out->len;
-	bool space = false;
-
-	for (; *sql; sql++) {
-		if (out->len - start >= max) {
-			rt_buf_adds(out, "...");
-			return;
-		}
-		if (*sql == ' ' || *sql == '\t' || *sql == '\n' ||
-		    *sql == '\r' || *sql == '\f') {
-			space = true;
-			continue;
-		}
-		if (space && out->len > start)
-			rt_buf_addch(out, ' ');
-		space = false;
-		rt_buf_addch(out, *sql);
-	}
-}
-
 static int lock_error(struct sqlite_db *db, const char *what,
                       struct rt_error *err)
 {
@@ -89,7 +62,7 @@ static int statement_error(struct sqlite_db *db, int rc, const char *msg,
 
 	if (code_for(rc) == RT_ELOCKED)
 		return lock_error(db, "run a statement", err);
-	add_sql_one_line(&one_line, sql);
+	rt_db__add_sql_one_line(&one_line, sql);
 	ret = rt_error_set(err, code_for(rc), "%s [SQL: %s]", msg,
 	                   one_line.buf);
 	rt_buf_release(&one_line);
@@ -308,15 +281,6 @@ static int check_readable(struct sqlite_db *db, struct rt_error *err)
 
 /* --- waiting for a lock --------------------------------------------------- */
 
-static double ms_since(const struct timespec *start)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - start->tv_sec) * 1000.0 +
-	       (double)(now.tv_nsec - start->tv_nsec) / 1e6;
-}
-
 /*
  * SQLite's busy handler: called while another connection holds the lock
  * we need, with `count` = how often it was called for this wait.  It is
@@ -335,7 +299,7 @@ static int busy_wait(void *baton, int count)
 		clock_gettime(CLOCK_MONOTONIC, &db->wait_start);
 		db->waits_reported = 0;
 	}
-	waited = ms_since(&db->wait_start);
+	waited = rt_db__ms_since(&db->wait_start);
 	if (waited >= db->lock_timeout_ms)
 		return 0;
 	report_at = 1000.0 + 10000.0 * db->waits_reported;
