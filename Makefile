@@ -62,7 +62,7 @@ HELPER_OBJ := $(HELPER_SRC:%.c=$(O)/%.o)
 SONAME   := libretort.so.0
 PROGRAMS := $(O)/retort $(O)/libretort.a $(O)/libretort.so $(O)/retort.pc
 
-.PHONY: all check check-tests unit e2e conformance conformance-pg bench-pg test-asan \
+.PHONY: all check check-tests unit e2e conformance conformance-pg test-asan \
 	demo install clean headertest format format-check deps valgrind-check \
 	bench
 
@@ -166,12 +166,14 @@ demo: deps
 	$(MAKE) all
 	scripts/demo.sh $(abspath $(O))/retort
 
+# The benchmark suite (bench/README.md): installs the peers (Alembic,
+# dbmate from npm, PostgreSQL, gnuplot, hyperfine), runs every scenario,
+# writes bench/results/.  Slow and noisy: not part of `make check`, which
+# runs only its N=10 smoke (t9000).  BENCH_ARGS passes options, e.g.
+# BENCH_ARGS='--sizes "10 100" --groups status'.
 bench: all
-	bench/run.sh $(abspath $(O))/retort
-	bench/pg.sh $(abspath $(O))/retort
-
-bench-pg: all
-	bench/pg.sh $(abspath $(O))/retort
+	bench/setup.sh >/dev/null
+	python3 bench/bench.py $(BENCH_ARGS) $(abspath $(O))/retort
 
 headertest:
 	@set -e; for h in include/retort/*.h; do \

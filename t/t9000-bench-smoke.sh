@@ -1,16 +1,19 @@
 #!/bin/bash
-test_description='bench: the scale benchmark still runs
+test_description='bench: the benchmark suite still runs
 
-bench/run.sh --smoke (N=10, one run each, no Alembic) generates the
-linear and branchy projects with bench/gen_project.py, times heads,
-history and current with retort and writes the Markdown table.  Not a
-timed test: only that the scripts work and the table is complete.'
+bench/bench.py --smoke (N=10, one timed run each, no warm-up, no
+callgrind or hyperfine) generates the projects with bench/gen_project.py,
+runs every group it can on this machine (status, graph, SQLite, and
+PostgreSQL when the test server is there), checks the database after
+every upgrade and downgrade, and writes the report and the TSV files.
+Not a timed test: only that the scripts work and the report is complete.'
 
 . "$(dirname "$0")/test-lib.sh"
 
 BENCH=$TEST_DIRECTORY/../bench
 
 test_lazy_prereq PYTHON3 'command -v python3'
+test_lazy_prereq SQLITE3 'command -v sqlite3'
 
 test_expect_success PYTHON3 'gen_project.py: a linear project and its Alembic twin' '
 	python3 "$BENCH/gen_project.py" --shape linear --n 5 --out lin &&
@@ -46,26 +49,47 @@ test_expect_success PYTHON3 'gen_project.py: branchy has branch points, merge po
 	test_line_count = 3 heads
 '
 
-test_expect_success PYTHON3 'run.sh --smoke writes the table' '
-	"$BENCH/run.sh" --smoke --out res "$RT_BUILD/retort" >out 2>err &&
-	test_path_is_file res/scale.md &&
-	test_path_is_file res/scale.tsv &&
-	test_grep "^| shape | N | command | retort median |" res/scale.md &&
-	for shape in linear branchy; do
-		for cmd in heads history current; do
-			test_grep -E "^\| $shape \| 10 \| $cmd \| [0-9]+\.[0-9]{2} \|" res/scale.md ||
-			return 1
-		done
-	done &&
-	grep -c "^| [a-z]* | 10 | " res/scale.md >rows &&
-	echo 6 >expect &&
-	test_cmp expect rows &&
-	test_grep "^- CPU: " res/scale.md
+test_expect_success PYTHON3,SQLITE3 'gen_project.py: the SQLite floor and the dbmate twin do what retort does' '
+	python3 "$BENCH/gen_project.py" --shape linear --n 4 --ddl table+index \
+		--floor sqlite --dbmate --out fl &&
+	ls fl/dbmate/db/migrations >mig &&
+	test_line_count = 4 mig &&
+	sqlite3 -bail floor.db <fl/floor/upgrade.sql &&
+	sqlite3 floor.db "SELECT name FROM sqlite_master WHERE name LIKE '"'"'t\_%'"'"' ESCAPE '"'"'\'"'"' OR name LIKE '"'"'ix\_%'"'"' ESCAPE '"'"'\'"'"' ORDER BY name" >floor-objects &&
+	test_line_count = 8 floor-objects &&
+	sqlite3 floor.db "SELECT version_num FROM alembic_version" >floor-version &&
+	test_cmp fl/heads.txt floor-version &&
+	sqlite3 -bail floor.db <fl/floor/downgrade.sql &&
+	sqlite3 floor.db "SELECT count(*) FROM sqlite_master WHERE name LIKE '"'"'t\_%'"'"' ESCAPE '"'"'\'"'"'" >left &&
+	echo 0 >expect &&
+	test_cmp expect left
 '
 
-test_expect_success PYTHON3 'run.sh refuses a missing binary' '
-	test_must_fail "$BENCH/run.sh" --smoke --out res2 "$TRASH_DIRECTORY/nosuch" >out 2>err &&
-	test_grep "no retort binary" err
+test_expect_success PYTHON3,SQLITE3 'bench.py --smoke runs every group and writes the report' '
+	python3 "$BENCH/bench.py" --smoke --out res "$RT_BUILD/retort" >out 2>err ||
+	{ cat err; false; } &&
+	for f in results.md bench.tsv ratios.tsv runs.tsv instructions.tsv; do
+		test_path_is_file res/$f || return 1
+	done &&
+	test_grep "^| CPU | " res/results.md &&
+	test_grep "^## Targets" res/results.md &&
+	for sc in current heads history upgrade downgrade; do
+		test_grep -E "^$sc	sqlite	[a-z]+	10	retort	1	[0-9.]+	" res/bench.tsv ||
+		return 1
+	done &&
+	test_grep -E "^upgrade	sqlite	linear	10	retort	sqlite3	" res/ratios.tsv &&
+	if test -n "${RETORT_TEST_PG_URL:-}"
+	then
+		test_grep -E "^upgrade	postgresql	linear	10	retort	1	" res/bench.tsv &&
+		test_grep -E "^downgrade	postgresql	linear	10	psql	1	" res/bench.tsv
+	fi
+'
+
+test_expect_success PYTHON3 'bench.py refuses a missing binary and bad options' '
+	test_must_fail python3 "$BENCH/bench.py" --smoke --out res2 "$TRASH_DIRECTORY/nosuch" >out 2>err &&
+	test_grep "no retort binary" err &&
+	test_must_fail python3 "$BENCH/bench.py" --groups nosuch "$RT_BUILD/retort" >out 2>err &&
+	test_grep "unknown group" err
 '
 
 test_done
