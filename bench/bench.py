@@ -48,6 +48,7 @@ import sys
 import tempfile
 import urllib.parse
 
+import floor
 import measure
 import report
 
@@ -105,8 +106,9 @@ class Cell:
             self.reset[tool] = reset
 
     def label(self):
-        return "%s %s %s N=%d" % (self.group, self.dialect, self.shape,
-                                  self.n)
+        where = (self.group if self.group == self.dialect
+                 else "%s, %s" % (self.group, self.dialect))
+        return "%s, %s, N=%d" % (where, self.shape, self.n)
 
 
 class Bench:
@@ -183,6 +185,11 @@ class Bench:
             return bool(self.sqlite3 if dialect == "sqlite" else self.psql)
         return tool not in self.missing
 
+    def remove_db_dir(self):
+        """The SQLite files' folder, when bench.py made it."""
+        if getattr(self, "db_dir", None) and not self.opts.db_dir:
+            shutil.rmtree(self.db_dir, ignore_errors=True)
+
     def db_dir_note(self):
         return self.opts.db_dir or os.path.dirname(self.db_dir)
 
@@ -221,6 +228,13 @@ class Bench:
                             "SHOW server_version"], capture_output=True,
                            text=True)
         self.pg_version = "PostgreSQL %s (%s)" % (r.stdout.strip(), how)
+        r = subprocess.run([self.psql, "-X", "-A", "-t", "-d", self.pg, "-c",
+                            "SELECT string_agg(name || '=' || setting, ', ' "
+                            "ORDER BY name) FROM pg_settings WHERE name IN "
+                            "('fsync', 'synchronous_commit', "
+                            "'full_page_writes', 'shared_buffers')"],
+                           capture_output=True, text=True)
+        self.pg_settings = r.stdout.strip() or "?"
 
     def stop_pg(self):
         if self.server_dir:
@@ -446,6 +460,8 @@ class Bench:
                     self.checker(dialect, dbfile, vt, 0, []))
 
         up, down = checks("alembic_version", db)
+        if self.has("floor", dialect):
+            self.verify_floor(proj, reset["floor"])
         c.add("retort", "retort",
               [Step("upgrade", [self.retort, "upgrade", "head"],
                     os.path.join(proj, "retort"), check=up),
@@ -487,6 +503,15 @@ class Bench:
                        repeat=n)],
                   reset["dbmate"])
         return c
+
+    def verify_floor(self, proj, reset):
+        """The floor scripts send what retort sends (bench/floor.py)."""
+        reset()
+        for direction in ("upgrade", "downgrade"):
+            try:
+                floor.verify_floor(self.retort, proj, direction)
+            except (ValueError, RuntimeError) as e:
+                sys.exit("bench: %s" % e)
 
     # --- running a cell ------------------------------------------------------
 
@@ -700,8 +725,6 @@ class Bench:
                 self.missing["postgresql"] = "no PostgreSQL server"
         self.extras()
         self.load_end = loadavg()
-        if not o.db_dir:
-            shutil.rmtree(self.db_dir, ignore_errors=True)
         report.write(self)
         charts = os.path.join(BENCH_DIR, "charts.py")
         if not o.smoke and shutil.which("gnuplot") and os.path.exists(charts):
@@ -773,6 +796,7 @@ def main(argv):
         return 130
     finally:
         bench.stop_pg()
+        bench.remove_db_dir()
     return 0
 
 

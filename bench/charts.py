@@ -24,6 +24,7 @@ name, so their order does not matter:
 The charts:
 
     status.png            current, SQLite, linear: time against N per tool
+                          (the floor too, when bench.tsv has it)
     graph.png             heads and history, SQLite, linear and branchy
     upgrade-sqlite.png    upgrade and downgrade, SQLite, linear
     upgrade-postgresql.png   the same on PostgreSQL
@@ -104,12 +105,11 @@ def note(msg):
 class Cell:
     """One measured cell: the figures of one tool at one N."""
 
-    def __init__(self, median, lo, hi, rss_kib, runs):
+    def __init__(self, median, lo, hi, rss_kib):
         self.median = median
         self.lo = lo
         self.hi = hi
         self.rss_kib = rss_kib
-        self.runs = runs
 
 
 def parse_float(text):
@@ -173,13 +173,12 @@ def read_tsv(path):
             rss = parse_float(field(row, "rss_kib"))
             if rss is not None and rss <= 0:
                 rss = None
-            runs = parse_float(field(row, "runs"))
             key = (scenario, dialect, shape, tool)
             cells = data.setdefault(key, {})
             if n in cells:
                 note("%s:%d: second row for %s %s %s %s N=%d, the last one counts"
                      % (path, lineno, scenario, dialect, shape, tool, n))
-            cells[n] = Cell(median, lo, hi, rss, runs)
+            cells[n] = Cell(median, lo, hi, rss)
     return data
 
 
@@ -192,21 +191,22 @@ def tools_of(data, scenario, dialect, shape):
     return known + sorted(found - set(TOOL_ORDER)) + floor
 
 
+# Every tool name in bench.tsv, sorted: tools without a style of their own
+# get spare colours in this order.
+ALL_TOOLS = []
+
+
 def style_of(tool):
     if tool in TOOL_STYLE:
         return TOOL_STYLE[tool]
-    # Other tools: a colour of their own, the same on every chart of this
-    # run because the list of tools is the same.
+    # Other tools: a colour of their own, the same on every chart.
     extra = sorted(t for t in ALL_TOOLS if t not in TOOL_STYLE)
     i = extra.index(tool) if tool in extra else 0
     return {"color": SPARE_COLORS[i % len(SPARE_COLORS)], "lw": 2.0,
             "pt": SPARE_POINTS[i % len(SPARE_POINTS)], "ps": 1.2, "dt": 1}
 
 
-ALL_TOOLS = []
-
-
-def legend_name(tool, dialect=None):
+def legend_name(tool):
     if tool in FLOOR_TOOLS:
         return tool + " (raw floor)"
     return tool
@@ -323,8 +323,7 @@ def render(script, name, outdir, keep_dir):
 
 
 def fmt_g(v):
-    s = "%.3g" % v
-    return s
+    return "%.3g" % v
 
 
 def n_label(n):
@@ -387,7 +386,7 @@ def set_x_revisions(s, ns, labels=True):
     s.add("set xtics (%s) nomirror scale 1,0"
           % ", ".join("%s %d" % (gp_str(n_label(n) if labels else ""), n)
                       for n in sorted(tics)))
-    s.add("set mxtics 10" if len(tics) > 1 else "unset mxtics")
+    s.add("unset mxtics")
     if labels:
         s.add("set xlabel 'revisions (N, log scale)' offset 0,0.3")
     else:
@@ -461,7 +460,7 @@ def legend(s, entries, x, y):
     return parts
 
 
-def line_spec(st, errorbars=False):
+def line_spec(st):
     return ("lw %s lc rgb %s dt %d pt %d ps %s"
             % (num(st["lw"]), gp_str(st["color"]), st["dt"], st["pt"], num(st["ps"])))
 
@@ -488,7 +487,7 @@ def time_range(groups):
 # screen coordinates, the shared key at the right, so that panels line up
 # and share one y axis (labelled on the leftmost panel only).
 
-KEY_W = 215
+KEY_W = 215  # pixels reserved on the right for the key
 
 
 def depth(curve):
@@ -504,10 +503,10 @@ def panel_title(s, title, count):
         s.add("set title %s font %s offset 0,-0.3"
               % (gp_str(title), s.font(12)))
     else:
-        s.add("unset title")  # pixels reserved on the right for the key
+        s.add("unset title")
 
 
-def time_chart(terminal, name, title, panels, ns_all, width, height, series_fn):
+def time_chart(terminal, title, panels, ns_all, width, height, series_fn):
     """panels: [(panel title, [(tool, shape, cells)])]; returns a Script.
 
     series_fn(tool, shape) -> (legend title, style dict) for a curve."""
@@ -540,7 +539,7 @@ def time_chart(terminal, name, title, panels, ns_all, width, height, series_fn):
         set_y_log(s, lo, hi, ms_label, labels=(i == 0))
         plots = []
         for tool, shape, cells in sorted(curves, key=depth):
-            t, st = series_fn(tool, shape)
+            st = series_fn(tool, shape)[1]
             d = series_block(s, cells)
             plots.append("%s using 1:2:3:4 with yerrorlines %s notitle"
                          % (d, line_spec(st)))
@@ -558,14 +557,15 @@ def cells_for(data, scenario, dialect, shape, tool):
 
 def chart_status(data, terminal):
     sc, dia, shape = "current", "sqlite", "linear"
-    tools = [t for t in tools_of(data, sc, dia, shape) if t not in FLOOR_TOOLS]
+    # The floor, when measured, is sqlite3 reading alembic_version.
+    tools = tools_of(data, sc, dia, shape)
     if not tools:
         return None, "no rows for current on SQLite, linear"
     curves = [(t, shape, cells_for(data, sc, dia, shape, t)) for t in tools]
     ns = sorted({n for _, _, c in curves for n in c})
     title = ("current (status) on SQLite, linear history: "
              "median wall clock, bars min–max")
-    return time_chart(terminal, "status", title, [("current", curves)], ns,
+    return time_chart(terminal, title, [("current", curves)], ns,
                       900, 540,
                       lambda t, sh: (legend_name(t), style_of(t))), None
 
@@ -608,7 +608,7 @@ def chart_graph(data, terminal):
         return None, "no rows for heads or history on SQLite"
     title = ("heads and history on SQLite, linear and branchy graphs: "
              "median wall clock, bars min–max")
-    return time_chart(terminal, "graph", title, panels, sorted(ns),
+    return time_chart(terminal, title, panels, sorted(ns),
                       1100 if len(panels) > 1 else 900, 540,
                       lambda t, sh: ("%s, %s" % (t, sh), shape_style(t, sh))), None
 
@@ -628,7 +628,7 @@ def chart_upgrade(data, terminal, dia):
         return None, "no rows for upgrade or downgrade on %s" % DIALECTS[dia]
     title = ("upgrade and downgrade on %s, linear history: "
              "median wall clock, bars min–max" % DIALECTS[dia])
-    return time_chart(terminal, "upgrade-" + dia, title, panels, sorted(ns),
+    return time_chart(terminal, title, panels, sorted(ns),
                       1100 if len(panels) > 1 else 900, 540,
                       lambda t, sh: (legend_name(t), style_of(t))), None
 
@@ -658,8 +658,8 @@ def chart_memory(data, terminal):
     common_style(s)
     log_y = max(vals) / min(vals) > 12
     s.add("set multiplot title %s font %s"
-          % (gp_str("peak memory (RSS) of one run on SQLite, linear history "
-                    "of N revisions" + (" (log scale)" if log_y else "")),
+          % (gp_str("peak memory (RSS) of one run on SQLite, linear history"
+                    + (" (log scale)" if log_y else "")),
              s.font(13)))
     left = s.px(80)
     right = 1 - s.px(KEY_W)
@@ -711,6 +711,17 @@ def ratio_label(r):
     return "%.1fx" % r
 
 
+# gnuplot's "character" unit for offsets on pngcairo at 11 pt, in pixels,
+# and the widths of the characters of a ratio label in DejaVu Sans Bold
+# 12 pt (measured on the output), to place the text that follows it.
+CHAR_UNIT = 9.3
+BOLD_WIDTH = {".": 5.0, " ": 4.5, "(": 5.5, ")": 5.5}
+
+
+def bold_width(text):
+    return sum(BOLD_WIDTH.get(ch, 10.0) for ch in text)
+
+
 def chart_headline(data, terminal):
     rows = []   # (label, n, alembic/retort, (retort/floor, n) or None)
     cases = [(sc, "sqlite") for sc in ("current", "heads", "history")]
@@ -755,7 +766,7 @@ def chart_headline(data, terminal):
     s = Script(width, height, terminal)
     # Average widths of a character in pixels (DejaVu Sans at 11 pt, 12 pt,
     # 12 pt bold), measured on pngcairo output, a little generous.
-    char11, char12, bold12 = 8.2, 9.4, 10.4
+    char11, char12 = 8.2, 9.4
     left = (max(len(l) for l in labels) * char12 + 22) / width
     right = 1 - 16.0 / width
     top = 1 - 46.0 / height
@@ -766,7 +777,7 @@ def chart_headline(data, terminal):
     xlo = min(1.0, min(ratios)) / 1.12
     decades = math.log10(max(ratios) / xlo) * 1.05
     for r, (text, floor_text) in zip(rows, ends):
-        need = (len(text) * bold12 + 10 + (len(floor_text) * char11 + 14 if floor_text else 0))
+        need = (bold_width(text) + 10 + (len(floor_text) * char11 + 14 if floor_text else 0))
         if need < plot_px * 0.9:
             decades = max(decades, math.log10(max(r[2], 1.0) / xlo) / (1 - need / plot_px))
     xhi = xlo * 10.0 ** decades
@@ -805,7 +816,7 @@ def chart_headline(data, terminal):
             s.add("set label %s at first %s,%d left offset character %s,0 "
                   "font %s textcolor rgb '#666666' front"
                   % (gp_str(floor_text), num(at), i,
-                     num(0.5 + len(text) * 9.4 / char11 + 0.6), s.font(11)))
+                     num(0.5 + (bold_width(text) + 11) / CHAR_UNIT), s.font(11)))
     foot = "bar: Alembic time / retort time, log scale"
     if any(e[1] for e in ends):
         foot += ".  floor: retort time / time of sqlite3 or psql running the same SQL"

@@ -181,6 +181,7 @@ class Report:
         self.growth()
         self.instructions()
         self.hyperfine()
+        self.notes()
         self.left_out()
 
     # --- machine ---------------------------------------------------------------
@@ -459,6 +460,33 @@ class Report:
                 h["scenario"], h["shape"], h["n"], ms(h["mean"]),
                 ms(h["stddev"]), ms(h["median"]), ms(h["min"]),
                 ms(h["max"])))
+        self.w()
+
+    def notes(self):
+        b = self.b
+        self.w("## Notes")
+        self.w()
+        self.w("* The SQLite files live in %s (%s): a commit does not wait "
+               "for the disk there, so the figures are the tools' own cost; "
+               "on a disk every tool would wait alike for each commit's "
+               "fsync and the ratios would shrink towards 1."
+               % (b.db_dir_note(), fs_type(b.db_dir)))
+        if getattr(b, "pg_settings", None):
+            self.w("* PostgreSQL server settings: %s." % b.pg_settings)
+        self.w("* Every tool runs each revision in its own transaction: "
+               "retort by default, Alembic with "
+               "`transaction_per_migration=True`, dbmate by default, and "
+               "the floor scripts with the BEGIN/COMMIT retort sends "
+               "(checked against retort's SQL echo by bench/floor.py).")
+        self.w("* `current` for dbmate is `dbmate status`; for the floor, "
+               "`sqlite3 DB 'SELECT version_num FROM alembic_version'`: "
+               "starting a process and reading one row.")
+        self.w("* dbmate has no command that undoes more than one migration "
+               "(`dbmate rollback` undoes the latest), so its `downgrade "
+               "base` is N runs of `dbmate rollback`; it runs with "
+               "`--no-dump-schema`.")
+        self.w("* Alembic runs from its `__pycache__` (written by the "
+               "warm-up run), its steady state.")
         self.w()
 
     def left_out(self):
