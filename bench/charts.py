@@ -30,7 +30,9 @@ The charts:
     upgrade-postgresql.png   the same on PostgreSQL
     memory.png            peak RSS against N, current and upgrade, SQLite
     headline.png          how many times faster retort is than Alembic per
-                          scenario, and retort against the raw floor
+                          scenario, and retort against the raw floor (the
+                          pairwise ratios of ratios.tsv when it is there,
+                          else the ratio of the medians)
 
 A chart whose figures are missing is skipped with a note on stderr.  A
 tool that has no row at some N (skipped there as too slow) simply has no
@@ -722,6 +724,35 @@ def bold_width(text):
     return sum(BOLD_WIDTH.get(ch, 10.0) for ch in text)
 
 
+def read_ratios(outdir):
+    """ratios.tsv (pairwise, round by round) as {(scenario, dialect, shape,
+    n, numerator, denominator): median}; {} when it is not there."""
+    out = {}
+    try:
+        with open(os.path.join(outdir, "ratios.tsv"), encoding="utf-8") as f:
+            header = f.readline().rstrip("\n").split("\t")
+            for line in f:
+                row = dict(zip(header, line.rstrip("\n").split("\t")))
+                try:
+                    key = (row["scenario"], row["dialect"], row["shape"],
+                           int(row["n"]), row["numerator"],
+                           row["denominator"])
+                    out[key] = float(row["median"])
+                except (KeyError, ValueError):
+                    continue
+    except OSError:
+        pass
+    return out
+
+
+RATIOS = {}
+
+
+def paired(sc, dia, n, num, den, fallback):
+    """The pairwise ratio from ratios.tsv, else the ratio of the medians."""
+    return RATIOS.get((sc, dia, "linear", n, num, den), fallback)
+
+
 def chart_headline(data, terminal):
     rows = []   # (label, n, alembic/retort, (retort/floor, n) or None)
     cases = [(sc, "sqlite") for sc in ("current", "heads", "history")]
@@ -733,12 +764,14 @@ def chart_headline(data, terminal):
         n = pick_n(retort, alembic)
         if n is None:
             continue
-        ratio = alembic[n].median / retort[n].median
+        ratio = paired(sc, dia, n, "alembic", "retort",
+                       alembic[n].median / retort[n].median)
         fr = None
         if sc in ("upgrade", "downgrade"):
             nf = n if n in floor else pick_n(retort, floor)
             if nf:
-                fr = (retort[nf].median / floor[nf].median, nf)
+                fr = (paired(sc, dia, nf, "retort", FLOOR[dia],
+                             retort[nf].median / floor[nf].median), nf)
         # The graph commands do not touch the database beyond one read;
         # upgrade and downgrade are named with theirs.
         label = sc if sc in ("current", "heads", "history") \
@@ -854,6 +887,7 @@ def main(argv):
         note("%s has no figures, no charts" % tsv)
         return 0
     ALL_TOOLS[:] = sorted({k[3] for k in data})
+    RATIOS.update(read_ratios(outdir))
     try:
         terminal = gnuplot_terminal(args.terminal)
     except (RuntimeError, OSError) as e:
