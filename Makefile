@@ -18,6 +18,12 @@ O        ?= build
 PREFIX   ?= /usr/local
 CC       ?= cc
 PKGS     := sqlite3 libpq
+# libpq is not linked: db/libpq_loader.c dlopen()s it on the first
+# PostgreSQL connection, so only its header is needed to build.
+LINK_PKGS := sqlite3
+# dlopen() and pthread_once() for that loader: in libc since glibc 2.34
+# (where these two are empty archives), in libdl/libpthread before.
+DL_LIBS  ?= -ldl -pthread
 PKG_CONFIG ?= pkg-config
 
 WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
@@ -36,7 +42,7 @@ SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
 endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(LINK_PKGS) 2>/dev/null) $(DL_LIBS)
 
 ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) -fPIC \
 	-fvisibility=hidden -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP
@@ -100,7 +106,8 @@ $(O)/t/helper/rt-test-tool: $(HELPER_OBJ) $(O)/libretort.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(HELPER_OBJ) $(O)/libretort.a $(PKG_LIBS)
 
 VERSION := $(shell sed -n 's/.*RETORT_VERSION *"\(.*\)"/\1/p' include/retort/common.h)
-GEN_PC = sed -e 's|@PREFIX@|$(1)|' -e 's|@VERSION@|$(VERSION)|' retort.pc.in
+GEN_PC = sed -e 's|@PREFIX@|$(1)|' -e 's|@VERSION@|$(VERSION)|' \
+	-e 's|@LIBS_PRIVATE@|$(DL_LIBS)|' retort.pc.in
 
 # The build tree's retort.pc points at PREFIX; `install` writes its own,
 # so a PREFIX given only to `make install` is honoured.

@@ -57,13 +57,13 @@ static long long tv_us(struct timeval tv)
 static int usage(void)
 {
 	fprintf(stderr, "usage: timeone [-d DIR] [-i STDIN] [-o LOG] "
-			"[-t SECONDS] -- COMMAND [ARG...]\n");
+	                "[-t SECONDS] -- COMMAND [ARG...]\n");
 	return 2;
 }
 
 /* Runs in the child: set up the files, then become the command. */
 static void become(const char *dir, const char *in, const char *log,
-		   char **argv)
+                   char **argv)
 {
 	int fd;
 
@@ -98,11 +98,20 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "+d:i:o:t:")) != -1) {
 		switch (opt) {
-		case 'd': dir = optarg; break;
-		case 'i': in = optarg; break;
-		case 'o': log = optarg; break;
-		case 't': timeout = (unsigned)strtoul(optarg, NULL, 10); break;
-		default: return usage();
+		case 'd':
+			dir = optarg;
+			break;
+		case 'i':
+			in = optarg;
+			break;
+		case 'o':
+			log = optarg;
+			break;
+		case 't':
+			timeout = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		default:
+			return usage();
 		}
 	}
 	if (optind >= argc)
@@ -128,7 +137,7 @@ int main(int argc, char **argv)
 	t1 = now_us();
 	printf("%lld %lld %lld %ld %d\n", t1 - t0, tv_us(ru.ru_utime),
 	       tv_us(ru.ru_stime), ru.ru_maxrss,
-	       WIFSIGNALED(status) ? 128 + WTERMSIG(status)
-				   : WEXITSTATUS(status));
+	       WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+	                             WEXITSTATUS(status));
 	return 0;
 }

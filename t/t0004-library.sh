@@ -14,7 +14,8 @@ test_expect_success 'the example program builds against libretort' '
 		cd "$TOP" &&
 		$(cat "$RT_BUILD/CFLAGS") -o "$TRASH_DIRECTORY/app" \
 			examples/migrate_at_start.c "$RT_BUILD/libretort.a" \
-			$(pkg-config --libs sqlite3 libpq)
+			$(pkg-config --libs sqlite3) \
+			$(sed -n "s/^Libs.private: *//p" "$RT_BUILD/retort.pc")
 	) &&
 	test -x app
 '

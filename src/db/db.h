@@ -2,10 +2,11 @@
  * db.h - the database layer: one connection behind a driver vtable, and
  * the version table (alembic_version) on top of it.
  *
- * Only db/sqlite.c includes <sqlite3.h> (and, later, only db/postgres.c
- * includes <libpq-fe.h>); everything else talks to struct rt_db.  The
- * version table's SQL is rendered by rt_vt_render() for both the online
- * run and offline (--sql) output, so the two cannot drift apart.
+ * Only db/sqlite.c includes <sqlite3.h> (and only db/postgres.c and
+ * db/libpq_loader.[ch] include <libpq-fe.h>); everything else talks to
+ * struct rt_db.  The version table's SQL is rendered by rt_vt_render()
+ * for both the online run and offline (--sql) output, so the two cannot
+ * drift apart.
  */
 #ifndef RT_DB_H
 #define RT_DB_H

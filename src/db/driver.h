@@ -16,7 +16,9 @@
  * one itself through rt_db__echo().
  *
  * db/sqlite.c is the only file that includes <sqlite3.h>; db/postgres.c
- * is the only one that includes <libpq-fe.h>.
+ * is the only one that calls libpq, through db/libpq_loader.h (the only
+ * other file that includes <libpq-fe.h>), which loads it on the first
+ * PostgreSQL connection.
  */
 #ifndef RT_DB_DRIVER_H
 #define RT_DB_DRIVER_H

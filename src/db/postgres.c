@@ -1,6 +1,11 @@
 /*
  * postgres.c - the PostgreSQL driver behind driver.h, and the only file
- * in retort that includes <libpq-fe.h>.  Read driver.h first.
+ * in retort that calls libpq.  Read driver.h first.
+ *
+ * libpq is not linked: the calls go through pq, the table that
+ * db/libpq_loader.c fills when the first connection is opened, so runs
+ * that never connect to PostgreSQL never load it (nor the libraries it
+ * needs).  <libpq-fe.h> still provides the types and constants.
  *
  * Connecting: the URL's parts become libpq keywords (host, port, dbname,
  * user, password) and its query parameters are passed through as they
@@ -20,9 +25,13 @@
 #include <time.h>
 #include <libpq-fe.h>
 #include "db/driver.h"
+#include "db/libpq_loader.h"
 #include "error_raise.h"
 #include "migrate/sqlsplit.h"
 #include "util/alloc.h"
+
+/* libpq's functions; pg_open() loads them before anything calls one. */
+static const struct rt_libpq *const pq = &rt_libpq_table;
 
 struct pg_db {
 	struct rt_db base; /* first: see driver.h */
@@ -81,19 +90,20 @@ static void describe_result(struct rt_buf *out, struct pg_db *db,
                             const PGresult *res)
 {
 	const char *primary =
-	        res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	        res ? pq->PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) :
+	              NULL;
 	const char *severity, *state, *detail, *hint;
 
 	if (!primary) {
-		add_one_line(out, PQerrorMessage(db->conn));
+		add_one_line(out, pq->PQerrorMessage(db->conn));
 		if (!out->len)
 			rt_buf_adds(out, "the server closed the connection");
 		return;
 	}
-	severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
-	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
-	hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+	severity = pq->PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	state = pq->PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	detail = pq->PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	hint = pq->PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
 	rt_buf_addf(out, "%s: ", severity ? severity : "ERROR");
 	add_one_line(out, primary);
 	if (state)
@@ -110,8 +120,8 @@ static void describe_result(struct rt_buf *out, struct pg_db *db,
 
 static int result_code(const PGresult *res)
 {
-	return code_for_state(res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) :
-	                            NULL);
+	return code_for_state(
+	        res ? pq->PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL);
 }
 
 /* RT_EDB with the server's message and the statement. */
@@ -229,7 +239,7 @@ static void pg_close(struct rt_db *base)
 
 	if (!db)
 		return;
-	PQfinish(db->conn); /* also drops a session advisory lock */
+	pq->PQfinish(db->conn); /* also drops a session advisory lock */
 	free(db->display);
 	free(db);
 }
@@ -237,13 +247,13 @@ static void pg_close(struct rt_db *base)
 /* Run a session setting; no echo (it is not part of the migration). */
 static int run_setup(struct pg_db *db, const char *sql, struct rt_error *err)
 {
-	PGresult *res = PQexec(db->conn, sql);
+	PGresult *res = pq->PQexec(db->conn, sql);
 	int ret = 0;
 
-	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
-	    PQresultStatus(res) != PGRES_TUPLES_OK)
+	if (pq->PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    pq->PQresultStatus(res) != PGRES_TUPLES_OK)
 		ret = statement_error(db, res, sql, err);
-	PQclear(res);
+	pq->PQclear(res);
 	return ret;
 }
 
@@ -269,23 +279,47 @@ static int set_search_path(struct pg_db *db, const char *path,
 	return ret;
 }
 
+/*
+ * The first connection loads libpq.  Without it, the connection fails
+ * like any other that cannot be made, saying what to install.
+ */
+static int load_libpq(const struct rt_url *url, struct rt_error *err)
+{
+	struct rt_error cause = RT_ERROR_INIT;
+	char *display;
+	int ret;
+
+	if (rt_libpq_load(&cause) == 0)
+		return 0;
+	display = display_name(url);
+	ret = rt_error_set(err, cause.code,
+	                   "cannot connect to PostgreSQL database %s: %s",
+	                   display, cause.message);
+	free(display);
+	return ret;
+}
+
 static int pg_open(struct rt_db **out, const struct rt_url *url,
                    const struct rt_db_options *opts, struct rt_error *err)
 {
 	struct conninfo ci = { .port = RT_BUF_INIT };
-	struct pg_db *db = rt_xcalloc(1, sizeof(*db));
+	struct pg_db *db;
 	struct rt_buf why = RT_BUF_INIT;
 	int ret;
 
+	ret = load_libpq(url, err);
+	if (ret < 0)
+		return ret;
+	db = rt_xcalloc(1, sizeof(*db));
 	db->display = display_name(url);
 	db->lock_timeout_ms = RT_DB_PG_DEFAULT_LOCK_TIMEOUT_MS;
 	ret = build_conninfo(&ci, url, err);
 	if (ret < 0)
 		goto out;
-	db->conn = PQconnectdbParams(ci.keys, ci.values, 0);
-	if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
+	db->conn = pq->PQconnectdbParams(ci.keys, ci.values, 0);
+	if (!db->conn || pq->PQstatus(db->conn) != CONNECTION_OK) {
 		if (db->conn)
-			add_one_line(&why, PQerrorMessage(db->conn));
+			add_one_line(&why, pq->PQerrorMessage(db->conn));
 		ret = rt_error_set(err, RT_EDB,
 		                   "cannot connect to PostgreSQL database "
 		                   "%s: %s; check sqlalchemy.url (or -x url, "
@@ -294,7 +328,7 @@ static int pg_open(struct rt_db **out, const struct rt_url *url,
 		                   why.len ? why.buf : "out of memory");
 		goto out;
 	}
-	PQsetNoticeProcessor(db->conn, ignore_notice, NULL);
+	pq->PQsetNoticeProcessor(db->conn, ignore_notice, NULL);
 	if (opts->search_path)
 		ret = set_search_path(db, opts->search_path, err);
 out:
@@ -317,7 +351,7 @@ static void pg_set_lock_timeout(struct rt_db *base, unsigned ms)
 
 static bool result_ok(const PGresult *res)
 {
-	ExecStatusType st = PQresultStatus(res);
+	ExecStatusType st = pq->PQresultStatus(res);
 
 	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ||
 	       st == PGRES_EMPTY_QUERY;
@@ -330,7 +364,8 @@ static bool result_ok(const PGresult *res)
 static unsigned error_line(const PGresult *res, const char *text, size_t len,
                            unsigned line)
 {
-	const char *pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
+	const char *pos =
+	        pq->PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
 	long chars = pos ? atol(pos) : 0;
 
 	for (size_t i = 0; i < len && chars > 1; i++) {
@@ -374,12 +409,12 @@ static int pg_exec_script(struct rt_db *base, const char *sql, const char *path,
 		rt_buf_reset(&text);
 		rt_buf_add(&text, st.text, st.len);
 		rt_db__echo(base, text.buf);
-		res = PQexec(db->conn, text.buf);
+		res = pq->PQexec(db->conn, text.buf);
 		if (!result_ok(res))
 			ret = script_error(
 			        db, res, path,
 			        error_line(res, st.text, st.len, st.line), err);
-		PQclear(res);
+		pq->PQclear(res);
 	}
 	rt_buf_release(&text);
 	return ret;
@@ -389,14 +424,14 @@ static int pg_exec(struct rt_db *base, const char *sql, long *changes,
                    struct rt_error *err)
 {
 	struct pg_db *db = pg_of(base);
-	PGresult *res = PQexec(db->conn, sql);
+	PGresult *res = pq->PQexec(db->conn, sql);
 	int ret = 0;
 
 	if (!result_ok(res))
 		ret = statement_error(db, res, sql, err);
 	else if (changes)
-		*changes = atol(PQcmdTuples(res)); /* "" for DDL: 0 */
-	PQclear(res);
+		*changes = atol(pq->PQcmdTuples(res)); /* "" for DDL: 0 */
+	pq->PQclear(res);
 	return ret;
 }
 
@@ -404,18 +439,18 @@ static int pg_query_column(struct rt_strvec *out, struct rt_db *base,
                            const char *sql, struct rt_error *err)
 {
 	struct pg_db *db = pg_of(base);
-	PGresult *res = PQexec(db->conn, sql);
+	PGresult *res = pq->PQexec(db->conn, sql);
 	int ret = 0;
 
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+	if (pq->PQresultStatus(res) != PGRES_TUPLES_OK) {
 		ret = statement_error(db, res, sql, err);
 	} else {
-		for (int i = 0; i < PQntuples(res); i++)
-			rt_strvec_push(out, PQgetisnull(res, i, 0) ?
+		for (int i = 0; i < pq->PQntuples(res); i++)
+			rt_strvec_push(out, pq->PQgetisnull(res, i, 0) ?
 			                            "" :
-			                            PQgetvalue(res, i, 0));
+			                            pq->PQgetvalue(res, i, 0));
 	}
-	PQclear(res);
+	pq->PQclear(res);
 	return ret;
 }
 
@@ -423,22 +458,22 @@ static int pg_query_column(struct rt_strvec *out, struct rt_db *base,
 
 static int run_control(struct pg_db *db, const char *sql, struct rt_error *err)
 {
-	PGresult *res = PQexec(db->conn, sql);
+	PGresult *res = pq->PQexec(db->conn, sql);
 	int ret = 0;
 
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	if (pq->PQresultStatus(res) != PGRES_COMMAND_OK)
 		ret = statement_error(db, res, sql, err);
 	/*
 	 * COMMIT of a transaction that already failed "succeeds" with the
 	 * tag ROLLBACK: nothing was committed, which the caller must know.
 	 */
 	else if (!strcmp(sql, "COMMIT") &&
-	         !strcmp(PQcmdStatus(res), "ROLLBACK"))
+	         !strcmp(pq->PQcmdStatus(res), "ROLLBACK"))
 		ret = rt_error_set(err, RT_EDB,
 		                   "COMMIT was turned into ROLLBACK by the "
 		                   "server: an earlier statement of the "
 		                   "transaction failed");
-	PQclear(res);
+	pq->PQclear(res);
 	return ret;
 }
 
@@ -455,7 +490,7 @@ static int pg_commit(struct rt_db *base, struct rt_error *err)
 static bool pg_in_transaction(const struct rt_db *base)
 {
 	PGTransactionStatusType st =
-	        PQtransactionStatus(pg_of_const(base)->conn);
+	        pq->PQtransactionStatus(pg_of_const(base)->conn);
 
 	return st == PQTRANS_INTRANS || st == PQTRANS_INERROR ||
 	       st == PQTRANS_ACTIVE;
@@ -537,15 +572,15 @@ static void sleep_ms(unsigned ms)
 static int query_value(struct rt_buf *out, struct pg_db *db, const char *sql,
                        struct rt_error *err)
 {
-	PGresult *res = PQexec(db->conn, sql);
+	PGresult *res = pq->PQexec(db->conn, sql);
 	int ret = 0;
 
 	rt_buf_reset(out);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	if (pq->PQresultStatus(res) != PGRES_TUPLES_OK)
 		ret = statement_error(db, res, sql, err);
-	else if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
-		rt_buf_adds(out, PQgetvalue(res, 0, 0));
-	PQclear(res);
+	else if (pq->PQntuples(res) > 0 && !pq->PQgetisnull(res, 0, 0))
+		rt_buf_adds(out, pq->PQgetvalue(res, 0, 0));
+	pq->PQclear(res);
 	return ret;
 }
 
@@ -666,8 +701,8 @@ static void pg_unlock_migrations(struct rt_db *base)
 		return;
 	rt_buf_addf(&sql, "SELECT pg_catalog.pg_advisory_unlock(%lld)",
 	            db->lock_key);
-	res = PQexec(db->conn, sql.buf);
-	PQclear(res); /* on failure, closing the session releases it */
+	res = pq->PQexec(db->conn, sql.buf);
+	pq->PQclear(res); /* on failure, closing the session releases it */
 	db->lock_held = false;
 	rt_buf_release(&sql);
 }
