@@ -115,6 +115,21 @@ static size_t *dedupe_concat(struct rt_revmap *map, const size_t *a, size_t na,
 	return out;
 }
 
+/*
+ * The same, but `a` itself when that is the answer (at most one value and
+ * nothing in `b`, the case of nearly every revision), which saves an
+ * allocation a revision; the graph never changes these arrays.
+ */
+static size_t *union_of(struct rt_revmap *map, size_t *a, size_t na,
+                        const size_t *b, size_t nb, size_t *nr)
+{
+	if (na <= 1 && !nb) {
+		*nr = na;
+		return a;
+	}
+	return dedupe_concat(map, a, na, b, nb, nr);
+}
+
 static bool has_str(const char *const *v, size_t nr, const char *s)
 {
 	for (size_t i = 0; i < nr; i++)
@@ -152,6 +167,8 @@ static int check_revision(const struct rt_revision *rev, struct rt_error *err)
 		                        rev->id),
 		        "%s depends on itself; fix its 'Depends On:' line",
 		        rev->path);
+	if (!strpbrk(rev->id, illegal))
+		return 0;
 	for (const char *c = illegal; *c; c++)
 		if (strchr(rev->id, *c))
 			found[nf++] = *c;
@@ -220,11 +237,12 @@ static int check_cycles(struct rt_revmap *map, bool deps,
 {
 	const char *kind = deps ? "Dependency cycle" : "Cycle";
 	struct rt_gbits up = RT_GBITS_INIT, down = RT_GBITS_INIT;
-	const char **ids = rt_xcalloc(map->nr + 1, sizeof(*ids));
+	const char **ids = NULL; /* only once there is something to name */
 	size_t n = 0;
 	int ret = 0;
 
 	if (!tops->nr || !roots->nr) {
+		ids = rt_xcalloc(map->nr + 1, sizeof(*ids));
 		for (size_t i = 0; i < map->nr; i++)
 			ids[n++] = map->revs[i]->id;
 		ret = cycle_error(map, kind, ids, n, err);
@@ -237,9 +255,13 @@ static int check_cycles(struct rt_revmap *map, bool deps,
 	rt_graph_closure(&down, map, roots->v, roots->nr,
 	                 deps ? RT_GW_DESC : RT_GW_DESC_V);
 	rt_gbits_and(&up, &down);
-	for (size_t i = 0; i < map->nr; i++)
-		if (!rt_gbits_test(&up, i))
-			ids[n++] = map->revs[i]->id;
+	for (size_t i = 0; i < map->nr; i++) {
+		if (rt_gbits_test(&up, i))
+			continue;
+		if (!ids)
+			ids = rt_xcalloc(map->nr + 1, sizeof(*ids));
+		ids[n++] = map->revs[i]->id;
+	}
 	if (n) {
 		qsort(ids, n, sizeof(*ids), cmp_str);
 		ret = cycle_error(map, kind, ids, n, err);
@@ -315,16 +337,20 @@ static int check_real_cycles(struct rt_revmap *map, bool deps,
                              struct rt_error *err)
 {
 	struct rt_gbits gone = RT_GBITS_INIT;
-	const char **ids = rt_xcalloc(map->nr + 1, sizeof(*ids));
+	const char **ids = NULL; /* only once there is something to name */
 	size_t n = 0;
 	int ret = 0;
 
 	rt_gbits_init(&gone, map->nr);
 	peel(map, deps, false, &gone);
 	peel(map, deps, true, &gone);
-	for (size_t i = 0; i < map->nr; i++)
-		if (!rt_gbits_test(&gone, i))
-			ids[n++] = map->revs[i]->id;
+	for (size_t i = 0; i < map->nr; i++) {
+		if (rt_gbits_test(&gone, i))
+			continue;
+		if (!ids)
+			ids = rt_xcalloc(map->nr + 1, sizeof(*ids));
+		ids[n++] = map->revs[i]->id;
+	}
 	if (n) {
 		qsort(ids, n, sizeof(*ids), cmp_str);
 		ret = cycle_error(map, deps ? "Dependency cycle" : "Cycle", ids,
@@ -337,6 +363,31 @@ static int check_real_cycles(struct rt_revmap *map, bool deps,
 
 /* ---- building -------------------------------------------------------- */
 
+/*
+ * Add `key` unless it is there already: true and its index in *idx when
+ * it is.  One hash and one probe sequence for both.
+ */
+static bool find_or_add_key(struct rt_revmap *map, const char *key, size_t idx,
+                            size_t *found)
+{
+	size_t mask = map->table_size - 1;
+	size_t pos = hash_str(key) & mask;
+
+	for (; map->table[pos] != SIZE_MAX; pos = (pos + 1) & mask) {
+		const struct rt_gkey *k = &map->keys[map->table[pos]];
+
+		if (!strcmp(k->key, key)) {
+			*found = k->idx;
+			return true;
+		}
+	}
+	map->table[pos] = map->nr_keys;
+	map->keys[map->nr_keys].key = key;
+	map->keys[map->nr_keys].idx = idx;
+	map->nr_keys++;
+	return false;
+}
+
 static int add_ids(struct rt_revmap *map, struct rt_error *err)
 {
 	char b1[256];
@@ -345,7 +396,7 @@ static int add_ids(struct rt_revmap *map, struct rt_error *err)
 		const struct rt_revision *rev = map->revs[i];
 		size_t other;
 
-		if (rt_graph_find_key(map, rev->id, &other)) {
+		if (find_or_add_key(map, rev->id, i, &other)) {
 			char b2[256];
 
 			return rt_error_set_at(
@@ -356,7 +407,6 @@ static int add_ids(struct rt_revmap *map, struct rt_error *err)
 			        rev_where(map->revs[other], b1, sizeof(b1)),
 			        rev_where(rev, b2, sizeof(b2)));
 		}
-		add_key(map, rev->id, i);
 	}
 	return 0;
 }
@@ -452,9 +502,8 @@ static int link_revisions(struct rt_revmap *map, struct rt_error *err)
 		}
 		n->parents = arena_copy(map, tmp, rev->nr_down);
 		n->nr_parents = rev->nr_down;
-		n->all_down =
-		        dedupe_concat(map, n->parents, n->nr_parents, n->deps,
-		                      n->nr_deps, &n->nr_all_down);
+		n->all_down = union_of(map, n->parents, n->nr_parents, n->deps,
+		                       n->nr_deps, &n->nr_all_down);
 	}
 out:
 	free(tmp);
@@ -498,9 +547,17 @@ static void link_children(struct rt_revmap *map)
 			p->all_children = rt_arena_alloc(
 			        &map->arena, rt_st_mult(p->nr_all_children + 1,
 			                                sizeof(size_t)));
-			p->children = rt_arena_alloc(
-			        &map->arena,
-			        rt_st_mult(p->nr_children + 1, sizeof(size_t)));
+			/*
+			 * No dependants: the second pass writes the same
+			 * values to the same places of both lists.
+			 */
+			p->children =
+			        p->nr_children == p->nr_all_children ?
+			                p->all_children :
+			                rt_arena_alloc(
+			                        &map->arena,
+			                        rt_st_mult(p->nr_children + 1,
+			                                   sizeof(size_t)));
 			p->nr_all_children = 0;
 			p->nr_children = 0;
 		}
@@ -514,7 +571,7 @@ static void link_children(struct rt_revmap *map)
  */
 static void normalize_deps(struct rt_revmap *map)
 {
-	size_t *stamp = rt_xcalloc(map->nr + 1, sizeof(*stamp));
+	size_t *stamp = NULL; /* only once a revision has dependencies */
 	struct rt_gidx stack = RT_GIDX_INIT;
 	size_t *left = NULL;
 	size_t alloc = 0;
@@ -524,6 +581,8 @@ static void normalize_deps(struct rt_revmap *map)
 		size_t nl = 0;
 
 		if (n->nr_deps) {
+			if (!stamp)
+				stamp = rt_xcalloc(map->nr + 1, sizeof(*stamp));
 			RT_ALLOC_GROW(left, n->nr_deps, alloc);
 			for (size_t d = 0; d < n->nr_deps; d++) {
 				size_t k;
@@ -562,8 +621,8 @@ static void normalize_deps(struct rt_revmap *map)
 		}
 		n->ndeps = arena_copy(map, left, nl);
 		n->nr_ndeps = nl;
-		n->down = dedupe_concat(map, n->parents, n->nr_parents,
-		                        n->ndeps, n->nr_ndeps, &n->nr_down);
+		n->down = union_of(map, n->parents, n->nr_parents, n->ndeps,
+		                   n->nr_ndeps, &n->nr_down);
 	}
 	rt_gidx_release(&stack);
 	free(left);
@@ -636,12 +695,15 @@ static void spread_label(struct rt_revmap *map, struct labelset *sets,
 	free(mine.v);
 }
 
-static void add_branches(struct rt_revmap *map)
+static void add_branches(struct rt_revmap *map, bool any_labels)
 {
-	struct labelset *sets = rt_xcalloc(map->nr + 1, sizeof(*sets));
+	struct labelset *sets;
 	struct rt_gbits seen = RT_GBITS_INIT;
 	struct rt_gidx stack = RT_GIDX_INIT;
 
+	if (!any_labels)
+		return; /* nothing to spread */
+	sets = rt_xcalloc(map->nr + 1, sizeof(*sets));
 	rt_gbits_init(&seen, map->nr);
 	for (size_t i = 0; i < map->nr; i++)
 		for (size_t l = 0; l < map->revs[i]->nr_labels; l++)
@@ -700,6 +762,7 @@ int rt_revmap_build(struct rt_revmap **out, const struct rt_revision **revs,
 	struct rt_revmap *map = rt_xcalloc(1, sizeof(*map));
 	struct rt_gidx real_bases = RT_GIDX_INIT;
 	size_t nr_keys = nr;
+	bool any_deps = false;
 	int ret = 0;
 
 	*out = NULL;
@@ -711,6 +774,7 @@ int rt_revmap_build(struct rt_revmap **out, const struct rt_revision **revs,
 		if (ret < 0)
 			goto out;
 		nr_keys = rt_st_add(nr_keys, revs[i]->nr_labels);
+		any_deps = any_deps || revs[i]->nr_depends;
 	}
 	init_table(map, nr_keys);
 	if ((ret = add_ids(map, err)) < 0 || (ret = add_labels(map, err)) < 0 ||
@@ -719,14 +783,18 @@ int rt_revmap_build(struct rt_revmap **out, const struct rt_revision **revs,
 	link_children(map);
 	normalize_deps(map);
 	find_ends(map, &real_bases);
+	/*
+	 * Without any dependency the checks with dependencies walk the same
+	 * graph again, to the same end: they are left out.
+	 */
 	if (nr && ((ret = check_cycles(map, false, &map->heads, &map->bases,
 	                               err)) < 0 ||
-	           (ret = check_cycles(map, true, &map->real_heads, &real_bases,
-	                               err)) < 0 ||
+	           (any_deps && (ret = check_cycles(map, true, &map->real_heads,
+	                                            &real_bases, err)) < 0) ||
 	           (ret = check_real_cycles(map, false, err)) < 0 ||
-	           (ret = check_real_cycles(map, true, err)) < 0))
+	           (any_deps && (ret = check_real_cycles(map, true, err)) < 0)))
 		goto out;
-	add_branches(map);
+	add_branches(map, nr_keys > nr);
 out:
 	rt_gidx_release(&real_bases);
 	if (ret < 0)

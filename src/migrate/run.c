@@ -102,6 +102,11 @@ const char *rt_migrate_step_sql(const struct rt_step *step, unsigned *line)
 	*line = 0;
 	if (!step->rev || step->kind == RT_STEP_STAMP)
 		return "";
+	/* .py revisions have no SQL and are refused before they run */
+	if (!step->rev->is_python && !step->rev->upgrade_sql)
+		RT_BUG("%s was loaded without its SQL: load the project with "
+		       "rt_context_load_project_sql()",
+		       step->rev->path);
 	if (step->kind == RT_STEP_UPGRADE) {
 		*line = step->rev->upgrade_line;
 		return step->rev->upgrade_sql ? step->rev->upgrade_sql : "";
@@ -453,8 +458,11 @@ static int run(struct rt_context *ctx, const struct rt_run_request *req,
 		ret = rt_context_read_rows(&rows, ctx, err);
 	if (ret == 0)
 		ret = precheck(req, sql, rows.nr, err);
+	/* stamping runs no SQL of the scripts */
 	if (ret == 0)
-		ret = rt_context_load_project(ctx, err);
+		ret = req->kind == RT_STEP_STAMP ?
+		              rt_context_load_project(ctx, err) :
+		              rt_context_load_project_sql(ctx, err);
 	if (ret == 0)
 		ret = sql ? rt_offline_run(ctx, req, err) :
 		            run_online(ctx, req, &rows, err);

@@ -77,8 +77,10 @@ void rt_format_oneline(struct rt_buf *out, const struct rt_revmap *map,
 		if (rt_revmap_is_mergepoint(rev))
 			rt_buf_adds(out, " (mergepoint)");
 	}
-	if (flags & RT_FMT_DOC)
-		rt_buf_addf(out, ", %s", rev->doc);
+	if (flags & RT_FMT_DOC) {
+		rt_buf_adds(out, ", ");
+		rt_buf_adds(out, rev->doc);
+	}
 }
 
 /* The docstring, each line indented by four spaces. */

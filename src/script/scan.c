@@ -5,6 +5,25 @@
  * and the tie-breaker of every graph ordering), parse the `.sql` files
  * (sqlscript.c) and Alembic's `.py` files (pyscript.c) and number them in
  * load order.
+ *
+ * Loading 10,000 scripts is mostly system calls (an open, a read and a
+ * close for each), so the files are loaded by more than one thread, and
+ * loading starts while the folders are still being listed:
+ *
+ *  1. The calling thread lists the folders.  Every batch of names it
+ *     reads goes to a queue at once, in the order the folder gives them.
+ *  2. Threads take batches from the queue; each file of a batch is read
+ *     and parsed on its own, and what came of it (a revision, an error,
+ *     "not a script") is kept with its name.  The calling thread sorts
+ *     each folder's names meanwhile, then helps.
+ *  3. Once all is loaded, the calling thread walks the names in load
+ *     order as a one-by-one load would: it drops the files reached twice
+ *     (the only decision that depends on other files), numbers the
+ *     revisions and stops at the first error.
+ *
+ * Since no file's outcome depends on another's, the revisions and the
+ * error reported are those of loading the files one by one; a file
+ * reached twice is merely loaded twice.
  */
 #include "script/script.h"
 #include "error_raise.h"
@@ -13,8 +32,20 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/*
+ * Names go to the queue in batches of BATCH; another thread starts for
+ * every FILES_PER_THREAD names listed, up to the number of CPUs and
+ * MAX_THREADS in all: threads only pay off for many files.
+ */
+#define BATCH            64
+#define FILES_PER_THREAD 256
+#define MAX_THREADS      4
+/* What the first read() of a script asks for; most scripts fit. */
+#define READ_SIZE 8192
 
 /* A file's identity: the same file reached twice has the same pair. */
 struct file_id {
@@ -22,23 +53,99 @@ struct file_id {
 	ino_t ino;
 };
 
+/*
+ * What came of loading one file: LOADED (into `rev`); SKIPPED (gone since
+ * the listing, a dangling link, not a regular file); FAILED (reading or
+ * parsing, the error in `err`); OPEN_FAILED (the same, but the file could
+ * not even be opened, so a link's target is unknown).
+ */
+enum outcome { LOADED, SKIPPED, FAILED, OPEN_FAILED };
+
+/* One name listed, and, once loaded, what came of it. */
+struct entry {
+	const char *name;
+	struct scan_dir *dir;
+	ino_t ino; /* as readdir() says */
+	bool is_regular; /* readdir() says: a regular file (not a link) */
+	enum outcome outcome;
+	struct file_id id; /* a link's target, when not `is_regular` */
+	struct rt_revision *rev;
+	struct rt_error *err;
+};
+
+/* Up to BATCH names of one folder, loaded by one thread. */
+struct batch {
+	struct batch *next; /* all batches, newest first */
+	struct batch *next_queued;
+	size_t nr;
+	struct entry entries[BATCH];
+	char *names;
+};
+
+/*
+ * An entry to sort, with the first 8 bytes of its name as a number that
+ * sorts as they do, so most comparisons need no look at the name.
+ */
+struct sort_item {
+	uint64_t key;
+	struct entry *e;
+};
+
+/* One versions folder. */
+struct scan_dir {
+	const char *path;
+	DIR *dir;
+	int fd; /* dirfd(dir): its files are opened relative to it */
+	dev_t dev;
+	struct sort_item *sorted; /* its entries (sorted once all listed) */
+	size_t nr, alloc;
+};
+
+/* One thread's share of the loading. */
+struct worker {
+	struct scan *s;
+	struct rt_arena *arena; /* the caller's, or `own` */
+	struct rt_arena own;
+	struct rt_error err;
+	struct rt_buf text, doc, path;
+	pthread_t thread;
+};
+
 struct scan {
 	struct rt_arena *arena;
-	struct rt_error *err;
-	const struct rt_revision **revs;
-	size_t nr, alloc;
+	bool keep_sql;
+	struct scan_dir *dirs;
+	size_t nr_dirs;
+	struct batch *batches;
+	size_t nr_listed;
+	/* the batch being filled, and its names */
+	struct batch *cur;
+	struct rt_buf cur_names;
+	size_t *cur_offs;
+
+	/* the queue of batches not taken yet */
+	pthread_mutex_t lock;
+	pthread_cond_t more;
+	struct batch *queue, **queue_tail;
+	bool listed; /* no batch will come any more */
+
+	struct worker workers[MAX_THREADS];
+	size_t nr_workers, max_workers;
+
 	/*
-	 * Open-addressing hash set of the files loaded so far (ino 0 marks a
-	 * free slot), so a file reached twice is read once, at O(1) a file.
+	 * Open-addressing hash set of the files taken so far (ino 0 marks a
+	 * free slot), so a file reached twice counts once, at O(1) a file.
 	 */
 	struct file_id *seen;
 	size_t nr_seen, seen_size;
 };
 
 /* `name` ends in `ext` and has something before it. */
-static bool has_ext(const char *name, const char *ext)
+static bool has_ext(const char *name, size_t len, const char *ext)
 {
-	return rt_ends_with(name, ext) && strlen(name) > strlen(ext);
+	size_t n = strlen(ext);
+
+	return len > n && !memcmp(name + len - n, ext, n);
 }
 
 /*
@@ -46,11 +153,11 @@ static bool has_ext(const char *name, const char *ext)
  * are not scripts).  Hidden files, editor lock files (".#x.py") and
  * package markers (__init__.py) are not revisions.
  */
-static bool is_revision_file(const char *name)
+static bool is_revision_file(const char *name, size_t len)
 {
 	if (name[0] == '.' || rt_starts_with(name, "__init__"))
 		return false;
-	return has_ext(name, ".sql") || has_ext(name, ".py");
+	return has_ext(name, len, ".sql") || has_ext(name, len, ".py");
 }
 
 static size_t file_id_hash(const struct file_id *id, size_t size)
@@ -76,15 +183,18 @@ static bool file_id_insert(struct file_id *set, size_t size,
 	return true;
 }
 
-/* Keep the set at most half full. */
-static void grow_seen(struct scan *s)
+/* Keep the set at most half full once `extra` more files are in. */
+static void grow_seen(struct scan *s, size_t extra)
 {
-	size_t old_size = s->seen_size, i;
+	size_t old_size = s->seen_size, want = s->nr_seen + extra, i;
 	struct file_id *old = s->seen;
 
-	if (s->nr_seen * 2 < s->seen_size)
+	if (want * 2 <= s->seen_size)
 		return;
-	s->seen_size = old_size ? old_size * 2 : 64;
+	if (!s->seen_size)
+		s->seen_size = 64;
+	while (s->seen_size < want * 2)
+		s->seen_size *= 2;
 	s->seen = rt_xcalloc(s->seen_size, sizeof(*s->seen));
 	for (i = 0; i < old_size; i++)
 		if (old[i].ino)
@@ -93,7 +203,7 @@ static void grow_seen(struct scan *s)
 }
 
 /*
- * True when the file was loaded already (the same directory listed twice
+ * True when the file was taken already (the same directory listed twice
  * in version_locations, or a symlink to a loaded script); otherwise
  * remember it.  Alembic compares real paths; device and inode numbers say
  * the same without resolving every path.
@@ -102,154 +212,465 @@ static bool seen_before(struct scan *s, dev_t dev, ino_t ino)
 {
 	struct file_id id = { dev, ino ? ino : 1 };
 
-	grow_seen(s);
+	grow_seen(s, 1);
 	if (!file_id_insert(s->seen, s->seen_size, &id))
 		return true;
 	s->nr_seen++;
 	return false;
 }
-/*
- * Load one candidate, unless it is not a regular file (directories,
- * sockets, dangling links are not scripts) or was loaded already.  When
- * the directory listing already says "regular file", the check costs no
- * system call: loading 10,000 scripts is mostly system calls.
- */
-static int load_file(struct scan *s, const char *path, dev_t dir_dev,
-                     const struct rt_fs_entry *entry)
-{
-	struct rt_buf text = RT_BUF_INIT;
-	struct rt_revision *rev = NULL;
-	struct stat st;
-	int fd;
-	int ret = 0;
 
-	if (entry->is_regular && seen_before(s, dir_dev, (ino_t)entry->ino))
-		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT || errno == ELOOP)
-			return 0; /* a dangling link */
-		return rt_error_set_at(s->err, RT_EIO, path, 0,
-		                       "cannot read '%s': %s", path,
-		                       strerror(errno));
-	}
-	if (entry->is_regular) {
-		/* size unknown: read until a short read, the end of a file */
-		memset(&st, 0, sizeof(st));
-		st.st_mode = S_IFREG;
-	} else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	           seen_before(s, st.st_dev, st.st_ino)) {
-		goto out;
-	}
-	ret = rt_fs_read_fd(&text, fd, &st, path, s->err);
-	if (ret)
-		goto out;
-	if (rt_ends_with(path, ".py"))
-		ret = rt_pyscript_parse(&rev, s->arena, path, text.buf,
-		                        text.len, s->err);
-	else
-		ret = rt_sqlscript_parse(&rev, s->arena, path, text.buf,
-		                         text.len, s->err);
-	if (ret)
-		goto out;
-	rev->load_order = (unsigned)s->nr;
-	RT_ALLOC_GROW(s->revs, s->nr + 1, s->alloc);
-	s->revs[s->nr++] = rev;
-out:
-	close(fd);
-	rt_buf_release(&text);
-	return ret;
+/* ---- loading one file (any thread) ----------------------------------- */
+
+static int cannot_read(struct worker *w, const char *path)
+{
+	return rt_error_set_at(&w->err, RT_EIO, path, 0, "cannot read '%s': %s",
+	                       path, strerror(errno));
 }
+
+/* Read all of `fd` into w->text.  A short read of a file is its end. */
+static int read_text(struct worker *w, int fd, const char *path)
+{
+	rt_buf_reset(&w->text);
+	for (;;) {
+		size_t want = w->text.alloc > w->text.len + READ_SIZE ?
+		                      w->text.alloc - w->text.len - 1 :
+		                      READ_SIZE;
+		ssize_t n;
+
+		rt_buf_grow(&w->text, want);
+		n = read(fd, w->text.buf + w->text.len, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return cannot_read(w, path);
+		rt_buf_setlen(&w->text, w->text.len + (size_t)n);
+		if ((size_t)n < want)
+			return 0;
+	}
+}
+
 /*
- * Check that `dir` can be listed, so the error names the folder and the
- * reason.  Sets *missing for a folder that does not exist (Alembic skips
- * those silently).
+ * Open, read and parse the file of `e`, and set its outcome.  Only a name
+ * that readdir() does not call a regular file (a symlink, or any name on
+ * a file system that does not say) needs a look at what it is:
+ * directories, sockets and dangling links are not scripts.
  */
-static int check_dir(struct scan *s, const char *dir, bool *missing)
+static void load_entry(struct worker *w, struct entry *e)
+{
+	const char *dir = e->dir->path;
+	size_t dl = strlen(dir);
+	struct stat st;
+	int fd, ret;
+
+	/* the same path as rt_path_join(), without an allocation */
+	rt_buf_reset(&w->path);
+	rt_buf_add(&w->path, dir, dl);
+	if (!dl || dir[dl - 1] != '/')
+		rt_buf_addch(&w->path, '/');
+	rt_buf_adds(&w->path, e->name);
+	fd = openat(e->dir->fd, e->name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ELOOP) {
+			e->outcome = SKIPPED;
+			return;
+		}
+		cannot_read(w, w->path.buf);
+		e->outcome = OPEN_FAILED;
+		goto failed;
+	}
+	if (!e->is_regular) {
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			e->outcome = SKIPPED;
+			close(fd);
+			return;
+		}
+		e->id.dev = st.st_dev;
+		e->id.ino = st.st_ino;
+	}
+	ret = read_text(w, fd, w->path.buf);
+	close(fd);
+	if (!ret && has_ext(e->name, strlen(e->name), ".py"))
+		ret = rt_pyscript_parse(&e->rev, w->arena, w->path.buf,
+		                        w->text.buf, w->text.len, &w->err);
+	else if (!ret)
+		ret = rt_sqlscript_parse_buf(&e->rev, w->arena, w->path.buf,
+		                             w->text.buf, w->text.len,
+		                             w->s->keep_sql, &w->doc, &w->err);
+	if (!ret) {
+		e->outcome = LOADED;
+		return;
+	}
+	e->outcome = FAILED;
+failed:
+	/* errors are rare: each gets a copy, and w->err is ready again */
+	e->err = rt_xmalloc(sizeof(*e->err));
+	*e->err = w->err;
+	rt_error_clear(&w->err);
+}
+
+/* The next batch to load; NULL once all are taken and none will come. */
+static struct batch *take_batch(struct scan *s)
+{
+	struct batch *b;
+
+	pthread_mutex_lock(&s->lock);
+	while (!s->queue && !s->listed)
+		pthread_cond_wait(&s->more, &s->lock);
+	b = s->queue;
+	if (b) {
+		s->queue = b->next_queued;
+		if (!s->queue)
+			s->queue_tail = &s->queue;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return b;
+}
+
+static void load_batches(struct worker *w)
+{
+	struct batch *b;
+
+	while ((b = take_batch(w->s)) != NULL)
+		for (size_t i = 0; i < b->nr; i++)
+			load_entry(w, &b->entries[i]);
+}
+
+static void *worker_main(void *arg)
+{
+	load_batches(arg);
+	return NULL;
+}
+
+static void init_worker(struct scan *s, struct worker *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->s = s;
+	w->arena = w == s->workers ? s->arena : &w->own;
+	rt_buf_init(&w->text);
+	rt_buf_init(&w->doc);
+	rt_buf_init(&w->path);
+}
+
+/* One more thread, when there is a CPU for it; else the others do it. */
+static void start_worker(struct scan *s)
+{
+	struct worker *w = &s->workers[s->nr_workers];
+
+	init_worker(s, w);
+	if (!pthread_create(&w->thread, NULL, worker_main, w))
+		s->nr_workers++;
+	else
+		s->max_workers = s->nr_workers; /* do not try again */
+}
+
+/* ---- listing (the calling thread) ------------------------------------ */
+
+/* Hand the batch being filled to the loading threads. */
+static void queue_batch(struct scan *s)
+{
+	struct batch *b = s->cur;
+
+	if (!b)
+		return;
+	b->names = rt_buf_detach(&s->cur_names);
+	for (size_t i = 0; i < b->nr; i++)
+		b->entries[i].name = b->names + s->cur_offs[i];
+	s->cur = NULL;
+	pthread_mutex_lock(&s->lock);
+	*s->queue_tail = b;
+	s->queue_tail = &b->next_queued;
+	pthread_cond_signal(&s->more);
+	pthread_mutex_unlock(&s->lock);
+	if (s->nr_workers < s->max_workers &&
+	    s->nr_listed >= s->nr_workers * FILES_PER_THREAD)
+		start_worker(s);
+}
+
+/* The first 8 bytes of `name`, big-endian, zeros past its end. */
+static uint64_t sort_key(const char *name, size_t len)
+{
+	uint64_t key = 0;
+
+	for (size_t i = 0; i < 8; i++)
+		key = key << 8 | (i < len ? (unsigned char)name[i] : 0);
+	return key;
+}
+
+static void add_entry(struct scan *s, struct scan_dir *d,
+                      const struct dirent *de, size_t len)
+{
+	struct entry *e;
+
+	if (!s->cur) {
+		s->cur = rt_xcalloc(1, sizeof(*s->cur));
+		s->cur->next = s->batches;
+		s->batches = s->cur;
+	}
+	e = &s->cur->entries[s->cur->nr];
+	s->cur_offs[s->cur->nr++] = s->cur_names.len;
+	rt_buf_add(&s->cur_names, de->d_name, len + 1);
+	e->dir = d;
+	/* DT_UNKNOWN and links need a look at the file itself */
+	e->is_regular = de->d_type == DT_REG;
+	e->ino = de->d_ino;
+	RT_ALLOC_GROW(d->sorted, d->nr + 1, d->alloc);
+	d->sorted[d->nr].key = sort_key(de->d_name, len);
+	d->sorted[d->nr++].e = e;
+	s->nr_listed++;
+	if (s->cur->nr == BATCH)
+		queue_batch(s);
+}
+
+/*
+ * Open `path` for listing, so an error names the folder and the reason.
+ * *dir stays NULL for a folder that does not exist (Alembic skips those
+ * silently).
+ */
+static int open_dir(DIR **dir, const char *path, struct rt_error *err)
 {
 	struct stat st;
-	DIR *d;
 	int saved;
 
-	*missing = false;
-	if (stat(dir, &st) < 0 && errno == ENOENT) {
-		*missing = true;
+	*dir = NULL;
+	if (stat(path, &st) < 0 && errno == ENOENT)
 		return 0;
-	}
-	d = opendir(dir);
-	if (d) {
-		closedir(d);
+	*dir = opendir(path);
+	if (*dir)
 		return 0;
-	}
 	saved = errno;
 	if (saved == ENOTDIR)
 		return rt_error_set_at(
-		        s->err, RT_EIO, dir, 0,
+		        err, RT_EIO, path, 0,
 		        "versions folder '%s' is not a directory;"
 		        " check script_location and "
 		        "version_locations",
-		        dir);
+		        path);
 	return rt_error_set_at(
-	        s->err, RT_EIO, dir, 0,
+	        err, RT_EIO, path, 0,
 	        "cannot read versions folder '%s': %s; check its "
 	        "permissions",
-	        dir, strerror(saved));
+	        path, strerror(saved));
 }
 
-static int scan_dir(struct scan *s, const char *dir)
+static int list_dir(struct scan *s, struct scan_dir *d, struct rt_error *err)
 {
-	struct rt_fs_entry *entries = NULL;
-	size_t nr = 0;
-	char *path = NULL;
-	struct stat dir_st;
-	bool missing;
-	int ret;
+	struct dirent *de;
+	struct stat st;
+	int ret = open_dir(&d->dir, d->path, err);
 
-	ret = check_dir(s, dir, &missing);
-	if (ret || missing)
-		goto out;
-	if (stat(dir, &dir_st) < 0)
-		dir_st.st_dev = 0;
-	ret = rt_fs_list_entries(&entries, &nr, dir, s->err);
-	if (ret)
-		goto out;
-	for (size_t i = 0; i < nr; i++) {
-		if (!is_revision_file(entries[i].name))
-			continue;
-		free(path);
-		path = rt_path_join(dir, entries[i].name);
-		ret = load_file(s, path, dir_st.st_dev, &entries[i]);
-		if (ret)
-			goto out;
+	if (ret || !d->dir)
+		return ret;
+	d->fd = dirfd(d->dir);
+	d->dev = fstat(d->fd, &st) < 0 ? 0 : st.st_dev;
+	while ((de = readdir(d->dir)) != NULL) {
+		size_t len = strlen(de->d_name);
+
+		if (is_revision_file(de->d_name, len))
+			add_entry(s, d, de, len);
 	}
-out:
-	free(path);
-	rt_fs_entries_free(entries, nr);
+	/* a batch holds the names of one folder */
+	queue_batch(s);
+	return 0;
+}
+
+static bool item_before(const struct sort_item *x, const struct sort_item *y)
+{
+	if (x->key != y->key)
+		return x->key < y->key;
+	return strcmp(x->e->name, y->e->name) < 0;
+}
+
+/*
+ * Sort v[0..nr) by name, `tmp` having room for nr items: a merge sort,
+ * its comparison inlined (qsort's call per comparison is most of its cost
+ * here).  Names in one folder are unique, so stability does not matter.
+ */
+static void sort_items(struct sort_item *v, struct sort_item *tmp, size_t nr)
+{
+	size_t half = nr / 2, i = 0, j = half, k = 0;
+
+	if (nr <= 8) {
+		for (i = 1; i < nr; i++) {
+			struct sort_item x = v[i];
+
+			for (j = i; j && item_before(&x, &v[j - 1]); j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+		return;
+	}
+	sort_items(v, tmp, half);
+	sort_items(v + half, tmp, nr - half);
+	while (i < half && j < nr)
+		tmp[k++] = item_before(&v[j], &v[i]) ? v[j++] : v[i++];
+	while (i < half)
+		tmp[k++] = v[i++];
+	/* what is left of the second half is in place already */
+	memcpy(v, tmp, k * sizeof(*v));
+}
+
+/* ---- the whole load -------------------------------------------------- */
+
+/*
+ * Walk one folder's files in load order, as a one-by-one load would, and
+ * add its revisions to `revs`.  Returns the error of the first file that
+ * failed.
+ */
+static int take_dir(struct scan *s, struct scan_dir *d,
+                    const struct rt_revision **revs, size_t *nr,
+                    struct rt_error *err)
+{
+	for (size_t i = 0; i < d->nr; i++) {
+		struct entry *e = d->sorted[i].e;
+
+		/*
+		 * A regular file's identity costs no system call; a link's
+		 * is its target's, known once it was opened.
+		 */
+		if (e->is_regular) {
+			if (seen_before(s, d->dev, e->ino))
+				continue;
+		} else if (e->outcome != SKIPPED && e->outcome != OPEN_FAILED) {
+			if (seen_before(s, e->id.dev, e->id.ino))
+				continue;
+		}
+		if (e->outcome == SKIPPED)
+			continue;
+		if (e->outcome != LOADED)
+			return rt_error_copy(err, e->err);
+		e->rev->load_order = (unsigned)*nr;
+		revs[(*nr)++] = e->rev;
+	}
+	return 0;
+}
+
+static void init_scan(struct scan *s, struct rt_arena *arena, bool keep_sql,
+                      size_t *cur_offs)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(s, 0, sizeof(*s));
+	s->arena = arena;
+	s->keep_sql = keep_sql;
+	s->cur_offs = cur_offs;
+	rt_buf_init(&s->cur_names);
+	s->queue_tail = &s->queue;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->more, NULL);
+	s->max_workers = cpus > 1 ? (size_t)cpus : 1;
+	if (s->max_workers > MAX_THREADS)
+		s->max_workers = MAX_THREADS;
+	/* the calling thread is the first worker */
+	init_worker(s, &s->workers[0]);
+	s->nr_workers = 1;
+}
+
+/* List every folder (up to the first that cannot be), sort each one. */
+static int list_all(struct scan *s, const struct rt_strvec *dirs,
+                    struct rt_error *err)
+{
+	int ret = 0;
+
+	s->nr_dirs = dirs->nr;
+	s->dirs = rt_xcalloc(dirs->nr + 1, sizeof(*s->dirs));
+	for (size_t i = 0; i < dirs->nr && !ret; i++) {
+		s->dirs[i].path = dirs->v[i];
+		ret = list_dir(s, &s->dirs[i], err);
+	}
+	pthread_mutex_lock(&s->lock);
+	s->listed = true;
+	pthread_cond_broadcast(&s->more);
+	pthread_mutex_unlock(&s->lock);
+	/* while the other threads load */
+	for (size_t i = 0; i < s->nr_dirs; i++) {
+		struct scan_dir *d = &s->dirs[i];
+		struct sort_item *tmp =
+		        rt_xmalloc(rt_st_mult(d->nr + 1, sizeof(*tmp)));
+
+		sort_items(d->sorted, tmp, d->nr);
+		free(tmp);
+	}
 	return ret;
 }
+
+/* Free all but the revisions, which the workers' arenas hand over. */
+static void release_scan(struct scan *s)
+{
+	for (size_t i = 0; i < s->nr_workers; i++) {
+		struct worker *w = &s->workers[i];
+
+		if (i)
+			rt_arena_take(s->arena, &w->own);
+		rt_buf_release(&w->text);
+		rt_buf_release(&w->doc);
+		rt_buf_release(&w->path);
+	}
+	while (s->batches) {
+		struct batch *b = s->batches;
+
+		s->batches = b->next;
+		for (size_t i = 0; i < b->nr; i++)
+			free(b->entries[i].err);
+		free(b->names);
+		free(b);
+	}
+	for (size_t i = 0; i < s->nr_dirs; i++) {
+		if (s->dirs[i].dir)
+			closedir(s->dirs[i].dir);
+		free(s->dirs[i].sorted);
+	}
+	free(s->dirs);
+	free(s->seen);
+	pthread_cond_destroy(&s->more);
+	pthread_mutex_destroy(&s->lock);
+}
+
+static int load_all(const struct rt_revision ***out, size_t *nr_out,
+                    struct rt_arena *arena, const struct rt_strvec *dirs,
+                    bool keep_sql, struct rt_error *err)
+{
+	struct rt_error list_err = RT_ERROR_INIT;
+	const struct rt_revision **revs;
+	struct scan s;
+	size_t cur_offs[BATCH];
+	size_t nr = 0;
+	int list_ret, ret = 0;
+
+	*out = NULL;
+	*nr_out = 0;
+	init_scan(&s, arena, keep_sql, cur_offs);
+	list_ret = list_all(&s, dirs, &list_err);
+	load_batches(&s.workers[0]);
+	for (size_t i = 1; i < s.nr_workers; i++)
+		pthread_join(s.workers[i].thread, NULL);
+
+	/* hand out an arena array so the caller frees nothing */
+	revs = rt_arena_alloc(arena,
+	                      rt_st_mult(s.nr_listed + 1, sizeof(*revs)));
+	grow_seen(&s, s.nr_listed);
+	for (size_t i = 0; i < s.nr_dirs && !ret; i++)
+		ret = take_dir(&s, &s.dirs[i], revs, &nr, err);
+	/* a folder that could not be listed comes after all listed before */
+	if (!ret && list_ret)
+		ret = rt_error_copy(err, &list_err);
+	if (!ret) {
+		*out = revs;
+		*nr_out = nr;
+	}
+	release_scan(&s);
+	return ret;
+}
+
 int rt_scan_versions(const struct rt_revision ***out, size_t *nr,
                      struct rt_arena *arena, const struct rt_strvec *dirs,
                      struct rt_error *err)
 {
-	struct scan s = { arena, err, NULL, 0, 0, NULL, 0, 0 };
-	const struct rt_revision **arr;
-	size_t i;
-	int ret = 0;
+	return load_all(out, nr, arena, dirs, true, err);
+}
 
-	*out = NULL;
-	*nr = 0;
-	for (i = 0; i < dirs->nr && !ret; i++)
-		ret = scan_dir(&s, dirs->v[i]);
-	if (ret)
-		goto out;
-	/* hand out an arena copy so the caller frees nothing */
-	arr = rt_arena_alloc(arena, rt_st_mult(s.nr + 1, sizeof(*arr)));
-	if (s.nr)
-		memcpy(arr, s.revs, s.nr * sizeof(*arr));
-	*out = arr;
-	*nr = s.nr;
-out:
-	free(s.revs);
-	free(s.seen);
-	return ret;
+int rt_scan_headers(const struct rt_revision ***out, size_t *nr,
+                    struct rt_arena *arena, const struct rt_strvec *dirs,
+                    struct rt_error *err)
+{
+	return load_all(out, nr, arena, dirs, false, err);
 }

@@ -4,7 +4,8 @@
  *
  *   rt_scan_versions()   every *.sql and *.py file of the version
  *                        locations, in sorted file-name order, parsed
- *                        into revisions
+ *                        into revisions (rt_scan_headers(): without
+ *                        keeping their SQL)
  *   rt_sqlscript_parse() one script's header and its two sections
  *   rt_pyscript_parse()  an Alembic .py script's metadata (no Python)
  *   rt_script_slug(), rt_script_filename(), rt_script_render()
@@ -45,6 +46,18 @@ struct rt_error;
 int rt_sqlscript_parse(struct rt_revision **out, struct rt_arena *arena,
                        const char *path, const char *text, size_t len,
                        struct rt_error *err);
+/*
+ * The same, for the loader, without copying the whole text: `text` is the
+ * caller's buffer (text[len] must be writable; line ends are normalised
+ * in place) and `scratch` a buffer the parser may reuse.  With `keep_sql`
+ * the two sections are copied to the arena; without, upgrade_sql and
+ * downgrade_sql stay NULL, yet the sections are checked all the same, so
+ * a broken script fails with the same error either way.
+ */
+int rt_sqlscript_parse_buf(struct rt_revision **out, struct rt_arena *arena,
+                           const char *path, char *text, size_t len,
+                           bool keep_sql, struct rt_buf *scratch,
+                           struct rt_error *err);
 
 /*
  * Read the metadata of one Alembic `.py` revision script without running
@@ -82,11 +95,24 @@ int rt_pyscript_parse(struct rt_revision **out, struct rt_arena *arena,
  * names starting with "." or "__init__", and other extensions (".pyc"),
  * are skipped.  Sets load_order.  A directory that does not
  * exist is skipped (as Alembic does); one that cannot be read is RT_EIO
- * naming it.  The array *out is allocated in `arena`.
+ * naming it; a script that fails to load fails the whole load, and the
+ * error is that of the first such script in load order.  The array *out
+ * is allocated in `arena`.  Hundreds of scripts are read by a few
+ * threads (as many as there are CPUs, up to 4), all joined before it
+ * returns.
  */
 int rt_scan_versions(const struct rt_revision ***out, size_t *nr,
                      struct rt_arena *arena, const struct rt_strvec *dirs,
                      struct rt_error *err);
+/*
+ * The same files, checked the same way (hence the same errors), without
+ * keeping the SQL sections: upgrade_sql and downgrade_sql are NULL.  For
+ * the commands that only read the graph; it needs a fraction of the
+ * memory.
+ */
+int rt_scan_headers(const struct rt_revision ***out, size_t *nr,
+                    struct rt_arena *arena, const struct rt_strvec *dirs,
+                    struct rt_error *err);
 
 /*
  * Alembic's slug: runs of word characters joined by '_', lower-cased, cut

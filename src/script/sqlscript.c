@@ -26,12 +26,23 @@ enum header_key {
 	KEY_NR
 };
 
-static const char *const key_names[KEY_NR] = {
-	"Revision ID:",   "Revises:",    "Create Date:",
-	"Branch Labels:", "Depends On:", "Transactional:",
+#define KEY(name)        \
+ {                       \
+  name, sizeof(name) - 1 \
+ }
+static const struct {
+	const char *name;
+	size_t len;
+} keys[KEY_NR] = {
+	KEY("Revision ID:"),   KEY("Revises:"),    KEY("Create Date:"),
+	KEY("Branch Labels:"), KEY("Depends On:"), KEY("Transactional:"),
 };
 
-/* The state of one parse; `text` is the normalised copy of the input. */
+/*
+ * The state of one parse.  `text` is the normalised input (see
+ * normalise_text), NUL-terminated; header values and section bounds point
+ * into it, and only what the revision keeps is copied to the arena.
+ */
 struct parser {
 	struct rt_arena *arena;
 	const char *path;
@@ -45,16 +56,22 @@ struct parser {
 	unsigned cur_line;
 	/* line number where each header key was seen, 0 = not yet */
 	unsigned key_line[KEY_NR];
+	/* its value, stripped: key_value[k][0 .. key_len[k]) */
 	const char *key_value[KEY_NR];
-	struct rt_buf doc;
+	size_t key_len[KEY_NR];
+	struct rt_buf *doc;
+	/* the sections: text[up_start .. up_end), text[down_start .. len) */
+	size_t up_start, up_end, down_start;
+	bool has_downgrade;
 };
 
 /*
- * Copy the input into the arena without a UTF-8 byte order mark and with
- * CRLF turned into LF, so the rest of the parser (and the SQL bodies) only
- * ever sees "\n" line ends, as Python's universal newlines would.
+ * Drop a UTF-8 byte order mark and turn CRLF into LF, in place (the
+ * result is never longer), so the rest of the parser (and the SQL bodies)
+ * only ever sees "\n" line ends, as Python's universal newlines would.
+ * text[len] must be writable.
  */
-static void normalise_text(struct parser *p, const char *text, size_t len)
+static void normalise_text(struct parser *p, char *text, size_t len)
 {
 	size_t i, o = 0;
 
@@ -62,24 +79,23 @@ static void normalise_text(struct parser *p, const char *text, size_t len)
 		text += 3;
 		len -= 3;
 	}
-	p->text = rt_arena_alloc(p->arena, rt_st_add(len, 1));
+	p->text = text;
 	if (!memchr(text, '\r', len)) {
-		memcpy(p->text, text, len);
-		p->text[len] = '\0';
+		text[len] = '\0';
 		p->len = len;
 		return;
 	}
 	for (i = 0; i < len; i++) {
 		if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
 			continue;
-		p->text[o++] = text[i];
+		text[o++] = text[i];
 	}
-	p->text[o] = '\0';
+	text[o] = '\0';
 	p->len = o;
 }
 
 /* Advance to the next line; false at the end of the text. */
-static bool next_line(struct parser *p)
+static inline bool next_line(struct parser *p)
 {
 	const char *nl;
 
@@ -98,17 +114,35 @@ static const char *cur(const struct parser *p)
 	return p->text + p->cur_start;
 }
 
-/* Whether the current line is `marker` followed only by whitespace. */
-static bool line_is(const struct parser *p, const char *marker)
-{
-	size_t n = strlen(marker), i;
+/* What a line can be besides SQL or a comment. */
+enum marker { NO_MARKER, UPGRADE_MARKER, DOWNGRADE_MARKER };
 
-	if (p->cur_len < n || memcmp(cur(p), marker, n))
-		return false;
-	for (i = n; i < p->cur_len; i++)
-		if (!isspace((unsigned char)cur(p)[i]))
-			return false;
-	return true;
+/*
+ * Whether the current line is `-- +upgrade` or `-- +downgrade` followed
+ * only by whitespace.  Every line of every script is asked, so the
+ * common answer (not a marker) comes from its first bytes.
+ */
+static inline enum marker line_marker(const struct parser *p)
+{
+	const char *s = cur(p);
+	size_t n = p->cur_len, i;
+	enum marker m;
+
+	if (n < 11 || s[0] != '-' || s[1] != '-' || s[2] != ' ' || s[3] != '+')
+		return NO_MARKER;
+	if (!memcmp(s + 4, "upgrade", 7)) {
+		m = UPGRADE_MARKER;
+		i = 11;
+	} else if (n >= 13 && !memcmp(s + 4, "downgrade", 9)) {
+		m = DOWNGRADE_MARKER;
+		i = 13;
+	} else {
+		return NO_MARKER;
+	}
+	for (; i < n; i++)
+		if (!isspace((unsigned char)s[i]))
+			return NO_MARKER;
+	return m;
 }
 
 static bool line_is_comment(const struct parser *p)
@@ -126,48 +160,62 @@ static bool line_is_blank(const struct parser *p)
 	return true;
 }
 
+/* Narrow `*s[0..*n)` to its part without surrounding whitespace. */
+static void strip(const char **s, size_t *n)
+{
+	while (*n && isspace((unsigned char)**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && isspace((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+}
+
 /* `s[0..n)` with surrounding whitespace removed, copied into the arena. */
 static char *arena_strip(struct rt_arena *arena, const char *s, size_t n)
 {
-	while (n && isspace((unsigned char)*s)) {
-		s++;
-		n--;
-	}
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
+	strip(&s, &n);
 	return rt_arena_strndup(arena, s, n);
 }
 
 /*
- * Split a comma-separated header value into a NULL-terminated arena array
- * (never NULL itself, so callers may iterate either by count or to the
- * terminator).  Items are stripped; empty items are dropped.
+ * Split a comma-separated header value `s[0..n)` (NULL: absent) into a
+ * NULL-terminated arena array (never NULL itself, so callers may iterate
+ * either by count or to the terminator).  Items are stripped; empty items
+ * are dropped.
  */
-static const char **split_list(struct rt_arena *arena, const char *value,
+static const char **split_list(struct rt_arena *arena, const char *s, size_t n,
                                size_t *nr)
 {
+	/* shared by every empty list: nothing ever writes to one */
+	static const char *none[1];
 	const char **items;
-	const char *s = value ? value : "";
-	size_t count = 1, n = 0;
-	const char *c;
+	const char *end;
+	size_t count = 1, k = 0;
 
-	for (c = s; *c; c++)
+	if (!s || !n) {
+		*nr = 0;
+		return none;
+	}
+	end = s + n;
+	for (const char *c = s; c < end; c++)
 		if (*c == ',')
 			count++;
 	items = rt_arena_alloc(arena, rt_st_mult(count + 1, sizeof(*items)));
 	while (true) {
-		const char *end = strchr(s, ',');
-		size_t ilen = end ? (size_t)(end - s) : strlen(s);
-		char *item = arena_strip(arena, s, ilen);
+		const char *comma = memchr(s, ',', (size_t)(end - s));
+		const char *item = s;
+		size_t ilen = (size_t)((comma ? comma : end) - s);
 
-		if (*item)
-			items[n++] = item;
-		if (!end)
+		strip(&item, &ilen);
+		if (ilen)
+			items[k++] = rt_arena_strndup(arena, item, ilen);
+		if (!comma)
 			break;
-		s = end + 1;
+		s = comma + 1;
 	}
-	items[n] = NULL;
-	*nr = n;
+	items[k] = NULL;
+	*nr = k;
 	return items;
 }
 
@@ -181,8 +229,9 @@ static int take_header_key(struct parser *p, const char *content, size_t n)
 		n--;
 	}
 	for (k = 0; k < KEY_NR; k++) {
-		klen = strlen(key_names[k]);
-		if (n >= klen && !memcmp(content, key_names[k], klen))
+		klen = keys[k].len;
+		if (n >= klen && *content == *keys[k].name &&
+		    !memcmp(content, keys[k].name, klen))
 			break;
 	}
 	if (k == KEY_NR)
@@ -191,10 +240,14 @@ static int take_header_key(struct parser *p, const char *content, size_t n)
 		return rt_error_set_at(p->err, RT_EPARSE, p->path, p->cur_line,
 		                       "%s:%u: duplicate '-- %s' line (first "
 		                       "on line %u); keep only one",
-		                       p->path, p->cur_line, key_names[k],
+		                       p->path, p->cur_line, keys[k].name,
 		                       p->key_line[k]);
 	p->key_line[k] = p->cur_line;
-	p->key_value[k] = arena_strip(p->arena, content + klen, n - klen);
+	content += klen;
+	n -= klen;
+	strip(&content, &n);
+	p->key_value[k] = content;
+	p->key_len[k] = n;
 	return 0;
 }
 
@@ -216,17 +269,19 @@ static int parse_header(struct parser *p)
 	while (p->pos < p->len) {
 		size_t save_pos = p->pos;
 		unsigned save_line = p->line;
+		enum marker marker;
 		const char *content;
 		size_t n;
 		int ret;
 
 		next_line(p);
-		if (!line_is_comment(p) || line_is(p, "-- +upgrade")) {
+		marker = line_marker(p);
+		if (!line_is_comment(p) || marker == UPGRADE_MARKER) {
 			p->pos = save_pos;
 			p->line = save_line;
 			break;
 		}
-		if (line_is(p, "-- +downgrade"))
+		if (marker == DOWNGRADE_MARKER)
 			return downgrade_first(p);
 		content = cur(p) + 2;
 		n = p->cur_len - 2;
@@ -234,8 +289,11 @@ static int parse_header(struct parser *p)
 			content++;
 			n--;
 		}
-		rt_buf_add(&p->doc, content, n);
-		rt_buf_addch(&p->doc, '\n');
+		/* room for it was made once (see rt_sqlscript_parse_buf) */
+		memcpy(p->doc->buf + p->doc->len, content, n);
+		p->doc->len += n;
+		p->doc->buf[p->doc->len++] = '\n';
+		p->doc->buf[p->doc->len] = '\0';
 		ret = take_header_key(p, content, n);
 		if (ret)
 			return ret;
@@ -244,9 +302,12 @@ static int parse_header(struct parser *p)
 }
 
 /* Characters Alembic refuses in ids, plus ':' (ranges) and whitespace. */
-static bool bad_id_char(unsigned char c)
+static inline bool bad_id_char(unsigned char c)
 {
-	return c == '@' || c == '-' || c == '+' || c == ':' || isspace(c);
+	/* printable ASCII is never a space, in any locale */
+	if (c > ' ' && c < 0x7f)
+		return c == '@' || c == '-' || c == '+' || c == ':';
+	return isspace(c);
 }
 
 static int check_id(struct parser *p, const char *id)
@@ -254,7 +315,8 @@ static int check_id(struct parser *p, const char *id)
 	unsigned line = p->key_line[KEY_REVISION];
 	struct rt_buf bad = RT_BUF_INIT;
 	size_t chars = 0;
-	bool present[256] = { false };
+	bool present[256];
+	bool any_bad = false;
 	const char *c;
 	unsigned ch;
 	int ret = 0;
@@ -264,10 +326,16 @@ static int check_id(struct parser *p, const char *id)
 		                       "%s:%u: empty revision id; write the "
 		                       "revision's id after '-- Revision ID:'",
 		                       p->path, line);
+	/* nearly every id is fine: see that first, cheaply */
+	for (c = id; *c && !any_bad; c++)
+		any_bad = bad_id_char((unsigned char)*c);
 	/* list each offending character once, in byte order as Alembic does */
-	for (c = id; *c; c++)
-		present[(unsigned char)*c] = true;
-	for (ch = 1; ch < 256; ch++) {
+	if (any_bad) {
+		memset(present, 0, sizeof(present));
+		for (c = id; *c; c++)
+			present[(unsigned char)*c] = true;
+	}
+	for (ch = 1; any_bad && ch < 256; ch++) {
 		if (present[ch] && bad_id_char((unsigned char)ch)) {
 			if (bad.len)
 				rt_buf_adds(&bad, ", ");
@@ -303,6 +371,7 @@ static int parse_transactional(struct parser *p, bool *out)
 	static const char *const no[] = { "false", "no", "off", "0" };
 	static const char *const yes[] = { "true", "yes", "on", "1" };
 	const char *v = p->key_value[KEY_TRANSACTIONAL];
+	size_t n = p->key_len[KEY_TRANSACTIONAL];
 	unsigned line = p->key_line[KEY_TRANSACTIONAL];
 	size_t i;
 
@@ -310,24 +379,24 @@ static int parse_transactional(struct parser *p, bool *out)
 	if (!line)
 		return 0;
 	for (i = 0; i < RT_ARRAY_SIZE(no); i++) {
-		if (!strcasecmp(v, no[i])) {
+		if (strlen(no[i]) == n && !strncasecmp(v, no[i], n)) {
 			*out = false;
 			return 0;
 		}
-		if (!strcasecmp(v, yes[i]))
+		if (strlen(yes[i]) == n && !strncasecmp(v, yes[i], n))
 			return 0;
 	}
 	return rt_error_set_at(
 	        p->err, RT_EPARSE, p->path, line,
-	        "%s:%u: invalid value '%s' for '-- Transactional:'"
+	        "%s:%u: invalid value '%.*s' for '-- Transactional:'"
 	        "; write true or false",
-	        p->path, line, v);
+	        p->path, line, (int)n, v);
 }
 
 /* Fill the header fields of `rev` from what parse_header() collected. */
 static int apply_header(struct parser *p, struct rt_revision *rev)
 {
-	const char *id = p->key_value[KEY_REVISION];
+	const char *id;
 	char *longdoc;
 	const char *blank;
 	int ret;
@@ -338,6 +407,8 @@ static int apply_header(struct parser *p, struct rt_revision *rev)
 		        "%s:%u: no '-- Revision ID:' line in the "
 		        "header; every revision script needs one",
 		        p->path, 1u);
+	id = rt_arena_strndup(p->arena, p->key_value[KEY_REVISION],
+	                      p->key_len[KEY_REVISION]);
 	ret = check_id(p, id);
 	if (ret)
 		return ret;
@@ -346,13 +417,16 @@ static int apply_header(struct parser *p, struct rt_revision *rev)
 		return ret;
 	rev->id = id;
 	rev->down_revisions =
-	        split_list(p->arena, p->key_value[KEY_REVISES], &rev->nr_down);
-	rev->branch_labels = split_list(
-	        p->arena, p->key_value[KEY_BRANCH_LABELS], &rev->nr_labels);
-	rev->depends_on = split_list(p->arena, p->key_value[KEY_DEPENDS_ON],
-	                             &rev->nr_depends);
+	        split_list(p->arena, p->key_value[KEY_REVISES],
+	                   p->key_len[KEY_REVISES], &rev->nr_down);
+	rev->branch_labels =
+	        split_list(p->arena, p->key_value[KEY_BRANCH_LABELS],
+	                   p->key_len[KEY_BRANCH_LABELS], &rev->nr_labels);
+	rev->depends_on =
+	        split_list(p->arena, p->key_value[KEY_DEPENDS_ON],
+	                   p->key_len[KEY_DEPENDS_ON], &rev->nr_depends);
 	/* Python's docstring.strip(), then the text before the first "\n\n" */
-	longdoc = arena_strip(p->arena, p->doc.buf, p->doc.len);
+	longdoc = arena_strip(p->arena, p->doc->buf, p->doc->len);
 	blank = strstr(longdoc, "\n\n");
 	rev->longdoc = longdoc;
 	rev->doc = blank ? rt_arena_strndup(p->arena, longdoc,
@@ -368,9 +442,11 @@ static int apply_header(struct parser *p, struct rt_revision *rev)
 static int skip_to_upgrade(struct parser *p)
 {
 	while (next_line(p)) {
-		if (line_is(p, "-- +upgrade"))
+		enum marker marker = line_marker(p);
+
+		if (marker == UPGRADE_MARKER)
 			return 0;
-		if (line_is(p, "-- +downgrade"))
+		if (marker == DOWNGRADE_MARKER)
 			return downgrade_first(p);
 		if (!line_is_blank(p) && !line_is_comment(p))
 			return rt_error_set_at(
@@ -391,16 +467,13 @@ static bool has_upgrade_marker(struct parser *p)
 	bool found = false;
 
 	while (!found && next_line(p))
-		found = line_is(p, "-- +upgrade");
+		found = line_marker(p) == UPGRADE_MARKER;
 	p->pos = save_pos;
 	p->line = save_line;
 	return found;
 }
 
-/*
- * Read a section body: every line up to the next marker (or the end).
- * On return the current line is the marker that ended it, if any.
- */
+/* A marker met inside the section it would open again. */
 static int second_marker(struct parser *p, const char *section)
 {
 	return rt_error_set_at(p->err, RT_EPARSE, p->path, p->cur_line,
@@ -409,32 +482,39 @@ static int second_marker(struct parser *p, const char *section)
 	                       p->path, p->cur_line, section, section);
 }
 
-static int read_section(struct parser *p, bool is_upgrade, const char **sql,
-                        unsigned *first_line, bool *at_downgrade)
+/*
+ * Find the end of a section body: every line up to the next marker (or
+ * the end).  On return the current line is the marker that ended it, if
+ * any; the body is text[*start .. *end).
+ */
+static int read_section(struct parser *p, bool is_upgrade, size_t *start,
+                        size_t *end, unsigned *first_line, bool *at_downgrade)
 {
-	size_t start = p->pos, end = p->len;
-
+	*start = p->pos;
+	*end = p->len;
 	*first_line = p->line;
 	*at_downgrade = false;
 	while (next_line(p)) {
-		if (line_is(p, "-- +upgrade"))
+		enum marker marker = line_marker(p);
+
+		if (marker == UPGRADE_MARKER)
 			return second_marker(p, "upgrade");
-		if (!line_is(p, "-- +downgrade"))
+		if (marker != DOWNGRADE_MARKER)
 			continue;
 		if (!is_upgrade)
 			return second_marker(p, "downgrade");
-		end = p->cur_start;
+		*end = p->cur_start;
 		*at_downgrade = true;
 		break;
 	}
-	*sql = rt_arena_strndup(p->arena, p->text + start, end - start);
 	return 0;
 }
 
 static int parse_sections(struct parser *p, struct rt_revision *rev)
 {
 	unsigned after_header = p->line;
-	bool at_downgrade;
+	size_t down_end;
+	bool at_end;
 	int ret;
 
 	/* point at the line after the header, but not past the last line */
@@ -449,46 +529,70 @@ static int parse_sections(struct parser *p, struct rt_revision *rev)
 	ret = skip_to_upgrade(p);
 	if (ret)
 		return ret;
-	ret = read_section(p, true, &rev->upgrade_sql, &rev->upgrade_line,
-	                   &at_downgrade);
-	if (ret)
-		return ret;
-	if (!at_downgrade) {
-		rev->downgrade_sql = "";
+	ret = read_section(p, true, &p->up_start, &p->up_end,
+	                   &rev->upgrade_line, &p->has_downgrade);
+	if (ret || !p->has_downgrade) {
 		rev->downgrade_line = 0;
-		return 0;
+		return ret;
 	}
-	return read_section(p, false, &rev->downgrade_sql, &rev->downgrade_line,
-	                    &at_downgrade);
+	return read_section(p, false, &p->down_start, &down_end,
+	                    &rev->downgrade_line, &at_end);
 }
 
-int rt_sqlscript_parse(struct rt_revision **out, struct rt_arena *arena,
-                       const char *path, const char *text, size_t len,
-                       struct rt_error *err)
+/*
+ * Give the revision its SQL: one arena copy of everything from the
+ * upgrade body on, cut after the upgrade body (where the downgrade
+ * marker was, so the downgrade body stays intact).
+ */
+static void keep_sections(struct parser *p, struct rt_revision *rev)
+{
+	char *body = rt_arena_strndup(p->arena, p->text + p->up_start,
+	                              p->len - p->up_start);
+
+	body[p->up_end - p->up_start] = '\0';
+	rev->upgrade_sql = body;
+	rev->downgrade_sql =
+	        p->has_downgrade ? body + (p->down_start - p->up_start) : "";
+}
+
+/* The line of the first NUL byte in text[0..len), or 0 when there is none. */
+static unsigned nul_line(const char *text, size_t len)
+{
+	const char *nul = memchr(text, '\0', len);
+	unsigned line = 1;
+
+	if (!nul)
+		return 0;
+	for (const char *c = text; c < nul; c++)
+		line += *c == '\n';
+	return line;
+}
+
+int rt_sqlscript_parse_buf(struct rt_revision **out, struct rt_arena *arena,
+                           const char *path, char *text, size_t len,
+                           bool keep_sql, struct rt_buf *scratch,
+                           struct rt_error *err)
 {
 	struct parser p = { 0 };
 	struct rt_revision *rev;
-	const char *nul = memchr(text, '\0', len);
+	unsigned line = nul_line(text, len);
 	int ret;
 
 	*out = NULL;
-	if (nul) {
-		unsigned line = 1;
-		const char *c;
-
-		for (c = text; c < nul; c++)
-			line += *c == '\n';
+	if (line)
 		return rt_error_set_at(
 		        err, RT_EPARSE, path, line,
 		        "%s:%u: NUL byte in the script; revision "
 		        "scripts must be text files",
 		        path, line);
-	}
 	p.arena = arena;
 	p.path = rt_arena_strdup(arena, path);
 	p.err = err;
 	p.line = 1;
-	rt_buf_init(&p.doc);
+	p.doc = scratch;
+	rt_buf_reset(scratch);
+	/* the header's text, markers removed, is never longer than the text */
+	rt_buf_grow(scratch, len + 1);
 	normalise_text(&p, text, len);
 
 	rev = rt_arena_alloc(arena, sizeof(*rev));
@@ -498,8 +602,26 @@ int rt_sqlscript_parse(struct rt_revision **out, struct rt_arena *arena,
 		ret = apply_header(&p, rev);
 	if (!ret)
 		ret = parse_sections(&p, rev);
-	rt_buf_release(&p.doc);
-	if (!ret)
-		*out = rev;
+	if (ret)
+		return ret;
+	if (keep_sql)
+		keep_sections(&p, rev);
+	*out = rev;
+	return 0;
+}
+
+int rt_sqlscript_parse(struct rt_revision **out, struct rt_arena *arena,
+                       const char *path, const char *text, size_t len,
+                       struct rt_error *err)
+{
+	struct rt_buf copy = RT_BUF_INIT, doc = RT_BUF_INIT;
+	int ret;
+
+	rt_buf_grow(&copy, len); /* writable even when empty */
+	rt_buf_add(&copy, text, len);
+	ret = rt_sqlscript_parse_buf(out, arena, path, copy.buf, len, true,
+	                             &doc, err);
+	rt_buf_release(&copy);
+	rt_buf_release(&doc);
 	return ret;
 }

@@ -15,7 +15,8 @@ struct rt_arena_block {
 	_Alignas(ARENA_ALIGN) unsigned char data[];
 };
 
-void *rt_arena_alloc(struct rt_arena *a, size_t size)
+/* Memory for `size` bytes, not cleared. */
+static void *alloc_raw(struct rt_arena *a, size_t size)
 {
 	struct rt_arena_block *b = a->head;
 	size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
@@ -34,6 +35,13 @@ void *rt_arena_alloc(struct rt_arena *a, size_t size)
 	}
 	p = b->data + b->used;
 	b->used += need;
+	return p;
+}
+
+void *rt_arena_alloc(struct rt_arena *a, size_t size)
+{
+	void *p = alloc_raw(a, size);
+
 	memset(p, 0, size);
 	return p;
 }
@@ -41,7 +49,7 @@ void *rt_arena_alloc(struct rt_arena *a, size_t size)
 char *rt_arena_strndup(struct rt_arena *a, const char *s, size_t n)
 {
 	size_t len = strnlen(s, n);
-	char *p = rt_arena_alloc(a, rt_st_add(len, 1));
+	char *p = alloc_raw(a, rt_st_add(len, 1)); /* every byte is written */
 
 	memcpy(p, s, len);
 	p[len] = '\0';
@@ -69,6 +77,20 @@ char *rt_arena_strfmt(struct rt_arena *a, const char *fmt, ...)
 	vsnprintf(p, (size_t)len + 1, fmt, ap);
 	va_end(ap);
 	return p;
+}
+
+void rt_arena_take(struct rt_arena *dst, struct rt_arena *src)
+{
+	struct rt_arena_block *last = src->head;
+
+	if (!last)
+		return;
+	while (last->next)
+		last = last->next;
+	/* src's newest block goes first: allocation goes on in it */
+	last->next = dst->head;
+	dst->head = src->head;
+	src->head = NULL;
 }
 
 void rt_arena_release(struct rt_arena *a)

@@ -27,6 +27,11 @@ void *rt_arena_alloc(struct rt_arena *a, size_t size);
 char *rt_arena_strdup(struct rt_arena *a, const char *s);
 char *rt_arena_strndup(struct rt_arena *a, const char *s, size_t n);
 char *rt_arena_strfmt(struct rt_arena *a, const char *fmt, ...) RT_PRINTF(2, 3);
+/*
+ * Move every block of `src` into `dst` (src is left empty): what was
+ * allocated in `src` now lives, and is released, with `dst`.
+ */
+void rt_arena_take(struct rt_arena *dst, struct rt_arena *src);
 /* Frees every block; the arena can be reused afterwards. */
 void rt_arena_release(struct rt_arena *a);
 
