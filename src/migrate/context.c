@@ -267,6 +267,7 @@ void rt_context_printf(struct rt_context *ctx, const char *fmt, ...)
 	rt_buf_release(&sb);
 }
 
+RT_PRINTF(4, 0)
 static void vlog(struct rt_context *ctx, enum rt_log_level level,
                  const char *logger, const char *fmt, va_list ap)
 {
