@@ -57,7 +57,7 @@ TOP_DIR = os.path.dirname(BENCH_DIR)
 GROUPS = ("status", "graph", "sqlite", "postgresql")
 TOOLS = ("retort", "alembic", "dbmate", "floor")
 SLOW_MS = 2000.0       # a run this long gets fewer repetitions ...
-VERY_SLOW_MS = 20000.0  # ... and this long, one (its warm-up counts)
+VERY_SLOW_MS = 20000.0  # ... and this long, two (its warm-up counts)
 PG_DB = "retort_bench"
 
 
