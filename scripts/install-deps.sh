@@ -7,7 +7,7 @@
 # tests never use the cluster the package may set up and start.
 set -e
 PKGS="build-essential pkgconf libsqlite3-dev libpq-dev libcmocka-dev \
-sqlite3 postgresql perl python3 python3-alembic python3-psycopg2 time \
+sqlite3 postgresql perl python3 python3-alembic python3-psycopg2 \
 clang clang-format libclang-rt-14-dev valgrind"
 missing=
 for p in $PKGS; do
