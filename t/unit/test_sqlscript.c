@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tmpdir_fixture.h"
+
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -637,19 +639,14 @@ static int scan_setup(void **state)
 {
 	(void)state;
 	rt_error_clear(&err);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/rt_scan_XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
+	tmpdir_make(tmpdir, sizeof(tmpdir), "rt_scan");
 	return 0;
 }
 
 static int scan_teardown(void **state)
 {
-	char *cmd = rt_xstrfmt("rm -rf '%s'", tmpdir);
-
 	(void)state;
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", tmpdir);
-	free(cmd);
+	tmpdir_remove(tmpdir);
 	rt_arena_release(&arena);
 	return 0;
 }
