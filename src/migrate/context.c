@@ -73,14 +73,13 @@ static void unload_project(struct rt_context *ctx)
 	rt_strvec_clear(&ctx->version_dirs);
 	RT_FREE_AND_NULL(ctx->script_dir);
 	ctx->project_loaded = false;
-	ctx->sql_loaded = false;
 }
 
-static int load_project(struct rt_context *ctx, bool sql, struct rt_error *err)
+int rt_context_load_project(struct rt_context *ctx, struct rt_error *err)
 {
 	int ret;
 
-	if (ctx->project_loaded && (ctx->sql_loaded || !sql))
+	if (ctx->project_loaded)
 		return 0;
 	unload_project(ctx);
 	ctx->script_dir = rt_path_absolute(ctx->settings.script_location);
@@ -105,27 +104,15 @@ static int load_project(struct rt_context *ctx, bool sql, struct rt_error *err)
 		}
 		rt_strvec_push_nodup(&ctx->version_dirs, abs);
 	}
-	ret = (sql ? rt_scan_versions :
-	             rt_scan_headers)(&ctx->revs, &ctx->nr_revs, &ctx->arena,
-	                              &ctx->version_dirs, err);
+	ret = rt_scan_headers(&ctx->revs, &ctx->nr_revs, &ctx->arena,
+	                      &ctx->version_dirs, err);
 	if (ret < 0)
 		return ret;
 	ret = rt_revmap_build(&ctx->map, ctx->revs, ctx->nr_revs, err);
 	if (ret < 0)
 		return ret;
 	ctx->project_loaded = true;
-	ctx->sql_loaded = sql;
 	return 0;
-}
-
-int rt_context_load_project(struct rt_context *ctx, struct rt_error *err)
-{
-	return load_project(ctx, false, err);
-}
-
-int rt_context_load_project_sql(struct rt_context *ctx, struct rt_error *err)
-{
-	return load_project(ctx, true, err);
 }
 
 int rt_context_url(const struct rt_url **out, struct rt_context *ctx,

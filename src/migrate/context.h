@@ -35,7 +35,6 @@ struct rt_context {
 
 	/* filled by rt_context_load_project() */
 	bool project_loaded;
-	bool sql_loaded; /* the revisions carry their SQL sections */
 	struct rt_arena arena;
 	char *script_dir; /* absolute */
 	struct rt_strvec version_dirs; /* absolute */
@@ -47,13 +46,10 @@ struct rt_context {
 /*
  * Read the scripts and build the graph, once.  The revisions come
  * without their SQL sections (upgrade_sql and downgrade_sql are NULL),
- * which only the commands that run or print migrations need: those call
- * rt_context_load_project_sql(), which loads the project again if it was
- * loaded without them.  Both check every script in full, so a broken one
- * fails either way.
+ * yet every script is checked in full, so a broken one fails here; a
+ * step reads its SQL just before it runs (rt_migrate_step_sql()).
  */
 int rt_context_load_project(struct rt_context *ctx, struct rt_error *err);
-int rt_context_load_project_sql(struct rt_context *ctx, struct rt_error *err);
 /* Parse the database URL, once; RT_ECONFIG when none is configured. */
 int rt_context_url(const struct rt_url **out, struct rt_context *ctx,
                    struct rt_error *err);

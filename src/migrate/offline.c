@@ -38,17 +38,22 @@ static void emit_rendered(struct rt_context *ctx, struct rt_buf *sb)
 	rt_buf_reset(sb);
 }
 
-static void emit_step(struct rt_context *ctx, enum rt_dialect dialect,
-                      const struct rt_vt_name *vt, const struct rt_step *step,
-                      struct rt_strvec *rows)
+static int emit_step(struct rt_context *ctx, enum rt_dialect dialect,
+                     const struct rt_vt_name *vt, const struct rt_step *step,
+                     struct rt_strvec *rows, struct rt_error *err)
 {
 	struct rt_buf sb = RT_BUF_INIT;
 	struct rt_strvec stmts = RT_STRVEC_INIT;
+	struct rt_arena scratch = RT_ARENA_INIT;
+	const char *sql;
 	bool non_transactional = dialect == RT_DIALECT_POSTGRESQL &&
 	                         step->rev && !step->rev->transactional &&
 	                         step->kind != RT_STEP_STAMP;
 	unsigned line;
+	int ret = rt_migrate_step_sql(&sql, &line, &scratch, step, err);
 
+	if (ret < 0)
+		return ret;
 	if (!rows->nr) {
 		rt_vt_render_create(&sb, dialect, vt);
 		emit_rendered(ctx, &sb);
@@ -57,8 +62,8 @@ static void emit_step(struct rt_context *ctx, enum rt_dialect dialect,
 	rt_buf_addf(&sb, "-- %s\n\n", step->short_line);
 	rt_context_write(ctx, sb.buf, sb.len);
 	rt_buf_reset(&sb);
-	rt_sql_split(&stmts, rt_migrate_step_sql(step, &line),
-	             dialect == RT_DIALECT_POSTGRESQL);
+	rt_sql_split(&stmts, sql, dialect == RT_DIALECT_POSTGRESQL);
+	rt_arena_release(&scratch);
 	/*
 	 * A `Transactional: false` script must run outside the script's
 	 * transaction (CREATE INDEX CONCURRENTLY refuses to run inside
@@ -79,6 +84,7 @@ static void emit_step(struct rt_context *ctx, enum rt_dialect dialect,
 	}
 	rt_strvec_clear(&stmts);
 	rt_buf_release(&sb);
+	return 0;
 }
 
 /* Resolve the start of a range to the revisions assumed recorded. */
@@ -198,7 +204,10 @@ int rt_offline_run(struct rt_context *ctx, const struct rt_run_request *req,
 	for (size_t i = 0; i < plan.nr; i++) {
 		if ((long)i == plan.fail_after)
 			break;
-		emit_step(ctx, url->dialect, &vt, &plan.steps[i], &rows);
+		ret = emit_step(ctx, url->dialect, &vt, &plan.steps[i], &rows,
+		                err);
+		if (ret < 0)
+			goto out;
 	}
 	if (plan.fail_after >= 0) {
 		ret = rt_error_copy(err, &plan.failure);

@@ -18,6 +18,7 @@
 #include "migrate/migrate.h"
 #include "migrate/context.h"
 #include "retort/commands.h"
+#include "script/script.h"
 #include "error_raise.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -97,22 +98,29 @@ void rt_migrate_apply_op(struct rt_strvec *rows, const struct rt_vt_op *op)
 	rows->nr--;
 }
 
-const char *rt_migrate_step_sql(const struct rt_step *step, unsigned *line)
+int rt_migrate_step_sql(const char **sql, unsigned *line,
+                        struct rt_arena *scratch, const struct rt_step *step,
+                        struct rt_error *err)
 {
+	const struct rt_revision *rev = step->rev;
+	bool up = step->kind == RT_STEP_UPGRADE;
+	int ret;
+
+	*sql = "";
 	*line = 0;
-	if (!step->rev || step->kind == RT_STEP_STAMP)
-		return "";
 	/* .py revisions have no SQL and are refused before they run */
-	if (!step->rev->is_python && !step->rev->upgrade_sql)
-		RT_BUG("%s was loaded without its SQL: load the project with "
-		       "rt_context_load_project_sql()",
-		       step->rev->path);
-	if (step->kind == RT_STEP_UPGRADE) {
-		*line = step->rev->upgrade_line;
-		return step->rev->upgrade_sql ? step->rev->upgrade_sql : "";
+	if (!rev || step->kind == RT_STEP_STAMP || rev->is_python)
+		return 0;
+	if (!rev->upgrade_sql) {
+		ret = rt_script_load_sql(&rev, scratch, rev, err);
+		if (ret < 0)
+			return ret;
 	}
-	*line = step->rev->downgrade_line;
-	return step->rev->downgrade_sql ? step->rev->downgrade_sql : "";
+	*line = up ? rev->upgrade_line : rev->downgrade_line;
+	*sql = up ? rev->upgrade_sql : rev->downgrade_sql;
+	if (!*sql)
+		*sql = "";
+	return 0;
 }
 
 /* "a, b" or "<base>" for messages about where the database stands. */
@@ -173,12 +181,14 @@ static int prepare_locked(struct runner *r, struct rt_error *err)
 static int run_step_body(struct runner *r, const struct rt_step *step,
                          struct rt_error *err)
 {
+	struct rt_arena scratch = RT_ARENA_INIT;
+	const char *sql;
 	unsigned line;
-	const char *sql = rt_migrate_step_sql(step, &line);
-	int ret = 0;
+	int ret = rt_migrate_step_sql(&sql, &line, &scratch, step, err);
 
-	if (*sql)
+	if (ret == 0 && *sql)
 		ret = rt_db_exec_script(r->db, sql, step->rev->path, line, err);
+	rt_arena_release(&scratch);
 	for (size_t i = 0; ret == 0 && i < step->nr_ops; i++)
 		ret = rt_vt_apply(r->db, &r->vt, &step->ops[i], err);
 	return ret;
@@ -211,21 +221,24 @@ static int run_nontransactional(struct runner *r, const struct rt_step *step,
                                 struct rt_error *err)
 {
 	struct rt_error cause = RT_ERROR_INIT;
+	struct rt_arena scratch = RT_ARENA_INIT;
+	const char *sql;
 	unsigned line;
-	const char *sql = rt_migrate_step_sql(step, &line);
-	int ret = 0;
+	/* a script that cannot be read now stops the run before it commits */
+	int ret = rt_migrate_step_sql(&sql, &line, &scratch, step, err);
 
-	if (rt_db_in_transaction(r->db))
+	if (ret == 0 && rt_db_in_transaction(r->db))
 		ret = rt_db_commit(r->db, err);
+	if (ret == 0 && *sql &&
+	    rt_db_exec_script(r->db, sql, step->rev->path, line, &cause) < 0)
+		ret = step_failed(r, step, &cause,
+		                  "the script is not transactional, so the "
+		                  "database may be partly changed: check it "
+		                  "by hand before retrying",
+		                  err);
+	rt_arena_release(&scratch);
 	if (ret < 0)
 		return ret;
-	if (*sql &&
-	    rt_db_exec_script(r->db, sql, step->rev->path, line, &cause) < 0)
-		return step_failed(r, step, &cause,
-		                   "the script is not transactional, so the "
-		                   "database may be partly changed: check it "
-		                   "by hand before retrying",
-		                   err);
 	/*
 	 * Record it at once, also in single-transaction mode: its changes
 	 * are permanent, so alembic_version must say so even if a later
@@ -458,11 +471,9 @@ static int run(struct rt_context *ctx, const struct rt_run_request *req,
 		ret = rt_context_read_rows(&rows, ctx, err);
 	if (ret == 0)
 		ret = precheck(req, sql, rows.nr, err);
-	/* stamping runs no SQL of the scripts */
+	/* each step reads its script's SQL just before it runs */
 	if (ret == 0)
-		ret = req->kind == RT_STEP_STAMP ?
-		              rt_context_load_project(ctx, err) :
-		              rt_context_load_project_sql(ctx, err);
+		ret = rt_context_load_project(ctx, err);
 	if (ret == 0)
 		ret = sql ? rt_offline_run(ctx, req, err) :
 		            run_online(ctx, req, &rows, err);

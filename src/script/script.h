@@ -6,6 +6,7 @@
  *                        locations, in sorted file-name order, parsed
  *                        into revisions (rt_scan_headers(): without
  *                        keeping their SQL)
+ *   rt_script_load_sql() one script's SQL, just before its step runs
  *   rt_sqlscript_parse() one script's header and its two sections
  *   rt_pyscript_parse()  an Alembic .py script's metadata (no Python)
  *   rt_script_slug(), rt_script_filename(), rt_script_render()
@@ -113,6 +114,16 @@ int rt_scan_versions(const struct rt_revision ***out, size_t *nr,
 int rt_scan_headers(const struct rt_revision ***out, size_t *nr,
                     struct rt_arena *arena, const struct rt_strvec *dirs,
                     struct rt_error *err);
+
+/*
+ * Read `rev`'s script again, with its SQL sections, into `arena`: what a
+ * step runs, read just before it runs, so a long run holds one script's
+ * SQL at a time.  RT_EGRAPH naming the file when its header no longer
+ * says what `rev` says (the file was edited since the load); the read
+ * and parse errors of rt_sqlscript_parse() otherwise.  For .sql scripts.
+ */
+int rt_script_load_sql(const struct rt_revision **out, struct rt_arena *arena,
+                       const struct rt_revision *rev, struct rt_error *err);
 
 /*
  * Alembic's slug: runs of word characters joined by '_', lower-cased, cut

@@ -924,6 +924,69 @@ out:
 	free(v);
 }
 
+/* A step reads its script's SQL again, just before it runs. */
+static void test_load_sql_reads_sections(void **state)
+{
+	char *v = make_subdir("versions");
+	struct rt_strvec dirs = RT_STRVEC_INIT;
+	const struct rt_revision **revs, *full;
+	size_t nr;
+
+	(void)state;
+	add_script(v, "a.sql", "aaaa", "");
+	add_script(v, "b.sql", "bbbb", "aaaa");
+	rt_strvec_push(&dirs, v);
+	assert_int_equal(rt_scan_headers(&revs, &nr, &arena, &dirs, &err), 0);
+	assert_int_equal(nr, 2);
+	assert_null(revs[1]->upgrade_sql);
+	assert_int_equal(rt_script_load_sql(&full, &arena, revs[1], &err), 0);
+	assert_string_equal(full->id, "bbbb");
+	assert_string_equal(full->upgrade_sql, "up bbbb;\n\n");
+	assert_string_equal(full->downgrade_sql, "down bbbb;\n");
+	assert_int_equal(full->upgrade_line, 7);
+	/* the body may change after the load: the step runs what is there */
+	write_file(v, "b.sql",
+	           "-- rev bbbb\n--\n-- Revision ID: bbbb\n-- Revises: aaaa\n"
+	           "\n-- +upgrade\nup again;\n");
+	assert_int_equal(rt_script_load_sql(&full, &arena, revs[1], &err), 0);
+	assert_string_equal(full->upgrade_sql, "up again;\n");
+	assert_string_equal(full->downgrade_sql, "");
+	rt_strvec_clear(&dirs);
+	free(v);
+}
+
+/* The header must still say what the plan was made from. */
+static void test_load_sql_header_changed(void **state)
+{
+	char *v = make_subdir("versions");
+	char *path = rt_path_join(v, "b.sql");
+	struct rt_strvec dirs = RT_STRVEC_INIT;
+	const struct rt_revision **revs, *full = NULL;
+	size_t nr;
+
+	(void)state;
+	add_script(v, "a.sql", "aaaa", "");
+	add_script(v, "b.sql", "bbbb", "aaaa");
+	rt_strvec_push(&dirs, v);
+	assert_int_equal(rt_scan_headers(&revs, &nr, &arena, &dirs, &err), 0);
+	add_script(v, "b.sql", "bbbb", "");
+	assert_int_equal(rt_script_load_sql(&full, &arena, revs[1], &err),
+	                 RT_EGRAPH);
+	assert_null(full);
+	assert_string_equal(err.loc.path, path);
+	assert_non_null(
+	        strstr(err.message, "changed while retort was running"));
+	assert_non_null(strstr(err.message, "run the command again"));
+	rt_error_clear(&err);
+	/* gone: the read error names the file */
+	assert_int_equal(unlink(path), 0);
+	assert_true(rt_script_load_sql(&full, &arena, revs[1], &err) < 0);
+	assert_non_null(strstr(err.message, path));
+	rt_strvec_clear(&dirs);
+	free(path);
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -978,6 +1041,8 @@ int main(void)
 		S(test_scan_parse_error_propagates),
 		S(test_scan_not_a_directory),
 		S(test_scan_unreadable_dir),
+		S(test_load_sql_reads_sections),
+		S(test_load_sql_header_changed),
 #undef S
 	};
 
