@@ -66,6 +66,21 @@ int rt_db_exec_script(struct rt_db *db, const char *sql, const char *path,
 /* Run one statement; *changes (if not NULL) gets the affected row count. */
 int rt_db_exec(struct rt_db *db, const char *sql, long *changes,
                struct rt_error *err);
+/*
+ * One row of a query: `values[i]` is column i as text, NULL for SQL NULL.
+ * Return <0 (with err set) to stop the query with that error.
+ */
+typedef int (*rt_db_row_fn)(void *baton, size_t nr_columns,
+                            const char *const *values, struct rt_error *err);
+/*
+ * Run one query and call `fn` for each row, in the order the database
+ * returns them.  RT_EDB as rt_db_exec(); an error from `fn` is returned
+ * as it is.  For reading the catalog (schema/inspect_*.c).
+ */
+int rt_db_query(struct rt_db *db, const char *sql, rt_db_row_fn fn, void *baton,
+                struct rt_error *err);
+/* Append `text` as an SQL string literal: quoted, '' for a quote. */
+void rt_db_add_literal(struct rt_buf *out, const char *text);
 
 /*
  * Transactions.  rt_db_begin takes the write lock at once (SQLite BEGIN

@@ -261,6 +261,24 @@ int rt_db_exec(struct rt_db *db, const char *sql, long *changes,
 	return db->driver->exec(db, sql, changes, err);
 }
 
+int rt_db_query(struct rt_db *db, const char *sql, rt_db_row_fn fn, void *baton,
+                struct rt_error *err)
+{
+	rt_db__echo(db, sql);
+	return db->driver->query(db, sql, fn, baton, err);
+}
+
+void rt_db_add_literal(struct rt_buf *out, const char *text)
+{
+	rt_buf_addch(out, '\'');
+	for (const char *p = text; *p; p++) {
+		if (*p == '\'')
+			rt_buf_addch(out, '\'');
+		rt_buf_addch(out, *p);
+	}
+	rt_buf_addch(out, '\'');
+}
+
 int rt_db__query_column(struct rt_strvec *out, struct rt_db *db,
                         const char *sql, struct rt_error *err)
 {

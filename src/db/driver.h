@@ -61,6 +61,9 @@ struct rt_db_driver {
 	/* Run a query and append its first column, as text, to `out`. */
 	int (*query_column)(struct rt_strvec *out, struct rt_db *db,
 	                    const char *sql, struct rt_error *err);
+	/* Run a query and pass each row, as text, to `fn`; see rt_db_query. */
+	int (*query)(struct rt_db *db, const char *sql, rt_db_row_fn fn,
+	             void *baton, struct rt_error *err);
 
 	int (*begin)(struct rt_db *db, struct rt_error *err);
 	int (*commit)(struct rt_db *db, struct rt_error *err);

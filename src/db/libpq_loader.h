@@ -42,6 +42,7 @@ struct rt_error;
  X(PQresultStatus)            \
  X(PQresultErrorField)        \
  X(PQntuples)                 \
+ X(PQnfields)                 \
  X(PQgetisnull)               \
  X(PQgetvalue)                \
  X(PQcmdTuples)               \

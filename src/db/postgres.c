@@ -454,6 +454,39 @@ static int pg_query_column(struct rt_strvec *out, struct rt_db *base,
 	return ret;
 }
 
+/* Up to this many columns are passed without an allocation. */
+#define ROW_COLUMNS 16
+
+static int pg_query(struct rt_db *base, const char *sql, rt_db_row_fn fn,
+                    void *baton, struct rt_error *err)
+{
+	struct pg_db *db = pg_of(base);
+	PGresult *res = pq->PQexec(db->conn, sql);
+	const char *fixed[ROW_COLUMNS], **values = fixed;
+	size_t nr = 0;
+	int ret = 0;
+
+	if (pq->PQresultStatus(res) != PGRES_TUPLES_OK) {
+		ret = statement_error(db, res, sql, err);
+		pq->PQclear(res);
+		return ret;
+	}
+	nr = (size_t)pq->PQnfields(res);
+	if (nr > ROW_COLUMNS)
+		values = rt_xcalloc(nr, sizeof(*values));
+	for (int row = 0; row < pq->PQntuples(res) && ret == 0; row++) {
+		for (size_t i = 0; i < nr; i++)
+			values[i] = pq->PQgetisnull(res, row, (int)i) ?
+			                    NULL :
+			                    pq->PQgetvalue(res, row, (int)i);
+		ret = fn(baton, nr, values, err);
+	}
+	if (values != fixed)
+		free(values);
+	pq->PQclear(res);
+	return ret;
+}
+
 /* --- transactions --------------------------------------------------------- */
 
 static int run_control(struct pg_db *db, const char *sql, struct rt_error *err)
@@ -715,6 +748,7 @@ const struct rt_db_driver rt_db_postgres_driver = {
 	.exec_script = pg_exec_script,
 	.exec = pg_exec,
 	.query_column = pg_query_column,
+	.query = pg_query,
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,

@@ -593,6 +593,40 @@ static int sqlite_query_column(struct rt_strvec *out, struct rt_db *base,
 	return ret;
 }
 
+/* Up to this many columns are passed without an allocation. */
+#define ROW_COLUMNS 16
+
+static int sqlite_query(struct rt_db *base, const char *sql, rt_db_row_fn fn,
+                        void *baton, struct rt_error *err)
+{
+	struct sqlite_db *db = sqlite_of(base);
+	sqlite3_stmt *stmt = NULL;
+	const char *fixed[ROW_COLUMNS], **values = fixed;
+	size_t nr;
+	int rc, ret;
+
+	ret = prepare_one(&stmt, db, sql, err);
+	if (ret < 0 || !stmt)
+		return ret;
+	nr = (size_t)sqlite3_column_count(stmt);
+	if (nr > ROW_COLUMNS)
+		values = rt_xcalloc(nr, sizeof(*values));
+	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW && ret == 0;
+	     rc = sqlite3_step(stmt)) {
+		for (size_t i = 0; i < nr; i++)
+			values[i] =
+			        (const char *)sqlite3_column_text(stmt, (int)i);
+		ret = fn(baton, nr, values, err);
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = statement_error(db, rc, sqlite3_errmsg(db->handle), sql,
+		                      err);
+	if (values != fixed)
+		free(values);
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
 /* --- transactions -------------------------------------------------------- */
 
 static int run_control(struct sqlite_db *db, const char *sql, const char *what,
@@ -724,6 +758,7 @@ const struct rt_db_driver rt_db_sqlite_driver = {
 	.exec_script = sqlite_exec_script,
 	.exec = sqlite_exec,
 	.query_column = sqlite_query_column,
+	.query = sqlite_query,
 	.begin = sqlite_begin,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,

@@ -16,6 +16,7 @@
 #include "db/driver.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "error_raise.h"
 #include "util/strvec.h"
 
 static char tmpdir[] = "/tmp/rt-test-db.XXXXXX";
@@ -466,6 +467,80 @@ static void test_open_driver_params_ignored(void **state)
 }
 
 /* --- scripts ------------------------------------------------------------- */
+
+/* rt_db_query: every column of every row, NULL as NULL. */
+static int collect_row(void *baton, size_t nr, const char *const *values,
+                       struct rt_error *err)
+{
+	struct rt_buf *sb = baton;
+
+	(void)err;
+	rt_buf_addch(sb, '[');
+	for (size_t i = 0; i < nr; i++)
+		rt_buf_addf(sb, "%s%s", i ? "|" : "",
+		            values[i] ? values[i] : "NULL");
+	rt_buf_addch(sb, ']');
+	return 0;
+}
+
+static int stop_at_second_row(void *baton, size_t nr, const char *const *values,
+                              struct rt_error *err)
+{
+	int *rows = baton;
+
+	(void)nr;
+	(void)values;
+	if (++*rows == 2)
+		return rt_error_set(err, RT_EUSER, "enough");
+	return 0;
+}
+
+static void test_query_rows(void **state)
+{
+	struct rt_db *db = open_path(NULL, NULL);
+	struct rt_error err = RT_ERROR_INIT;
+	struct rt_buf sb = RT_BUF_INIT;
+	struct rt_buf sql = RT_BUF_INIT;
+	int rows = 0;
+
+	(void)state;
+	exec_ok(db, "CREATE TABLE t (a INTEGER, b TEXT, c, d, e, f, g, h, i,"
+	            " j, k, l, m, n, o, p, q);\n"
+	            "INSERT INTO t (a, b, q) VALUES (1, 'x', 'last'),"
+	            " (2, NULL, NULL), (3, 'it''s', 7);");
+	assert_int_equal(rt_db_query(db, "SELECT a, b FROM t ORDER BY a",
+	                             collect_row, &sb, &err),
+	                 0);
+	assert_string_equal(sb.buf, "[1|x][2|NULL][3|it's]");
+	/* more columns than fit the fixed array */
+	rt_buf_reset(&sb);
+	assert_int_equal(rt_db_query(db, "SELECT * FROM t WHERE a = 1",
+	                             collect_row, &sb, &err),
+	                 0);
+	assert_string_equal(sb.buf, "[1|x|NULL|NULL|NULL|NULL|NULL|NULL|NULL|"
+	                            "NULL|NULL|NULL|NULL|NULL|NULL|NULL|last]");
+	/* the callback's error stops the query and comes back as it is */
+	assert_int_equal(rt_db_query(db, "SELECT a FROM t", stop_at_second_row,
+	                             &rows, &err),
+	                 RT_EUSER);
+	assert_int_equal(rows, 2);
+	assert_string_equal(err.message, "enough");
+	rt_error_clear(&err);
+	assert_int_equal(
+	        rt_db_query(db, "SELECT nope FROM t", collect_row, &sb, &err),
+	        RT_EDB);
+	assert_non_null(strstr(err.message, "nope"));
+	rt_error_clear(&err);
+	/* literals: quotes doubled, so the value comes back unchanged */
+	rt_buf_adds(&sql, "SELECT ");
+	rt_db_add_literal(&sql, "a'b''c");
+	rt_buf_reset(&sb);
+	assert_int_equal(rt_db_query(db, sql.buf, collect_row, &sb, &err), 0);
+	assert_string_equal(sb.buf, "[a'b''c]");
+	rt_buf_release(&sql);
+	rt_buf_release(&sb);
+	rt_db_close(db);
+}
 
 static void test_exec_script_several_statements(void **state)
 {
@@ -1453,6 +1528,7 @@ int main(void)
 		cmocka_unit_test(test_open_uri_true),
 		cmocka_unit_test(test_open_bad_url_params),
 		cmocka_unit_test(test_open_driver_params_ignored),
+		cmocka_unit_test(test_query_rows),
 		cmocka_unit_test(test_exec_script_several_statements),
 		cmocka_unit_test(test_exec_script_trigger_body),
 		cmocka_unit_test(test_exec_script_empty),

@@ -123,6 +123,40 @@ static void test_script_statements_and_quoting(void **state)
 	free(v);
 }
 
+static int collect_row(void *baton, size_t nr, const char *const *values,
+                       struct rt_error *err)
+{
+	struct rt_buf *sb = baton;
+
+	(void)err;
+	rt_buf_addch(sb, '[');
+	for (size_t i = 0; i < nr; i++)
+		rt_buf_addf(sb, "%s%s", i ? "|" : "",
+		            values[i] ? values[i] : "NULL");
+	rt_buf_addch(sb, ']');
+	return 0;
+}
+
+/* rt_db_query: every column of every row, NULL as NULL. */
+static void test_query_rows(void **state)
+{
+	struct fixture *f = *state;
+	struct rt_error err = RT_ERROR_INIT;
+	struct rt_buf sb = RT_BUF_INIT;
+
+	must(f->db, "CREATE TABLE t (a int, b text);\n"
+	            "INSERT INTO t VALUES (1, 'x'), (2, NULL);");
+	assert_int_equal(rt_db_query(f->db, "SELECT a, b FROM t ORDER BY a",
+	                             collect_row, &sb, &err),
+	                 0);
+	assert_string_equal(sb.buf, "[1|x][2|NULL]");
+	assert_int_equal(rt_db_query(f->db, "SELECT nope FROM t", collect_row,
+	                             &sb, &err),
+	                 RT_EDB);
+	assert_non_null(strstr(err.message, "nope"));
+	rt_buf_release(&sb);
+}
+
 /* The line of an error: the statement's, plus the server's position. */
 static void test_script_error_line(void **state)
 {
@@ -285,6 +319,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+		T(test_query_rows),
 		T(test_script_statements_and_quoting),
 		T(test_script_error_line),
 		T(test_transaction_rollback_includes_ddl),
