@@ -49,7 +49,7 @@ ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) -fPIC \
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/*.c src/util/*.c src/config/*.c \
-	src/graph/*.c src/script/*.c src/db/*.c src/migrate/*.c \
+	src/graph/*.c src/script/*.c src/db/*.c src/migrate/*.c src/schema/*.c \
 	src/report/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard t/unit/test_*.c))
