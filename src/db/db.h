@@ -94,6 +94,16 @@ void rt_db_rollback(struct rt_db *db);
 bool rt_db_in_transaction(const struct rt_db *db);
 
 /*
+ * SQLite's foreign-key enforcement (foreign_keys.c); on PostgreSQL
+ * enforcement is always on and these do nothing.  rt_db_set_foreign_keys
+ * refuses inside a transaction, where SQLite would ignore it.
+ * rt_db_check_foreign_keys runs PRAGMA foreign_key_check and fails with
+ * RT_EDB naming the first violations when there are any.
+ */
+int rt_db_foreign_keys(bool *on, struct rt_db *db, struct rt_error *err);
+int rt_db_set_foreign_keys(struct rt_db *db, bool on, struct rt_error *err);
+int rt_db_check_foreign_keys(struct rt_db *db, struct rt_error *err);
+/*
  * The migration lock: at most one connection per version table holds
  * it, so concurrent `upgrade head` runs take turns.  On PostgreSQL it is
  * a session advisory lock keyed on the version table's schema and name,

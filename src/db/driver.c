@@ -271,11 +271,7 @@ int rt_db_query(struct rt_db *db, const char *sql, rt_db_row_fn fn, void *baton,
 void rt_db_add_literal(struct rt_buf *out, const char *text)
 {
 	rt_buf_addch(out, '\'');
-	for (const char *p = text; *p; p++) {
-		if (*p == '\'')
-			rt_buf_addch(out, '\'');
-		rt_buf_addch(out, *p);
-	}
+	rt_buf_add_sql_quoted(out, text);
 	rt_buf_addch(out, '\'');
 }
 

@@ -38,6 +38,12 @@ struct rt_revision {
 	const char *downgrade_sql; /* text of the -- +downgrade section */
 	unsigned downgrade_line;
 	bool transactional; /* false for "-- Transactional: false" */
+	/*
+	 * "-- Foreign Keys: off": SQLite's foreign-key enforcement is
+	 * switched off around the step's transaction (a table rebuild
+	 * would otherwise fire ON DELETE actions in other tables)
+	 */
+	bool foreign_keys_off;
 	bool is_python; /* an Alembic .py script (metadata only) */
 	unsigned load_order; /* 0-based position in load order */
 };

@@ -49,6 +49,9 @@ static int emit_step(struct rt_context *ctx, enum rt_dialect dialect,
 	bool non_transactional = dialect == RT_DIALECT_POSTGRESQL &&
 	                         step->rev && !step->rev->transactional &&
 	                         step->kind != RT_STEP_STAMP;
+	bool fk_off = dialect == RT_DIALECT_SQLITE && step->rev &&
+	              step->rev->foreign_keys_off &&
+	              step->kind != RT_STEP_STAMP;
 	unsigned line;
 	int ret = rt_migrate_step_sql(&sql, &line, &scratch, step, err);
 
@@ -73,8 +76,24 @@ static int emit_step(struct rt_context *ctx, enum rt_dialect dialect,
 	 */
 	if (non_transactional && stmts.nr)
 		rt_context_puts(ctx, "COMMIT;\n\n");
+	/*
+	 * A `Foreign Keys: off` script (a table rebuild) must not run with
+	 * enforcement on, or dropping the old table fires ON DELETE actions
+	 * in others; offline SQLite output has no transaction for the
+	 * PRAGMA to be lost in.  Whether to switch enforcement back on is
+	 * the reader's call: retort cannot know how the connection began.
+	 */
+	if (fk_off)
+		rt_context_puts(ctx,
+		                "-- retort: foreign keys stay off for this "
+		                "revision's table rebuild\n"
+		                "PRAGMA foreign_keys=OFF;\n\n");
 	for (size_t i = 0; i < stmts.nr; i++)
 		emit_statement(ctx, stmts.v[i]);
+	if (fk_off)
+		rt_context_puts(ctx, "-- retort: any row this prints breaks "
+		                     "a foreign key\n"
+		                     "PRAGMA foreign_key_check;\n\n");
 	if (non_transactional && stmts.nr)
 		rt_context_puts(ctx, "BEGIN;\n\n");
 	for (size_t i = 0; i < step->nr_ops; i++) {

@@ -177,6 +177,39 @@ static int prepare_locked(struct runner *r, struct rt_error *err)
 	return ret;
 }
 
+/*
+ * A `Foreign Keys: off` script on SQLite (a table rebuild): enforcement
+ * is switched off around its transaction, which must therefore be its
+ * own (PRAGMA foreign_keys does nothing inside one), and the keys are
+ * checked before it commits.  See db/foreign_keys.c.
+ */
+static bool needs_fk_off(const struct runner *r, const struct rt_step *step)
+{
+	return step->rev && step->rev->foreign_keys_off &&
+	       step->kind != RT_STEP_STAMP &&
+	       rt_db_dialect(r->db) == RT_DIALECT_SQLITE;
+}
+
+/* Switch enforcement off (outside a transaction); *was_on for later. */
+static int foreign_keys_off(struct runner *r, bool *was_on,
+                            struct rt_error *err)
+{
+	int ret = rt_db_foreign_keys(was_on, r->db, err);
+
+	if (ret == 0 && *was_on)
+		ret = rt_db_set_foreign_keys(r->db, false, err);
+	return ret;
+}
+
+/* Switch it back on if it was; the first error wins. */
+static int foreign_keys_restore(struct runner *r, bool was_on, int ret,
+                                struct rt_error *err)
+{
+	int restored = was_on ? rt_db_set_foreign_keys(r->db, true, err) : 0;
+
+	return ret < 0 ? ret : restored;
+}
+
 /* Run one step's SQL and version-table changes (no transaction control). */
 static int run_step_body(struct runner *r, const struct rt_step *step,
                          struct rt_error *err)
@@ -189,6 +222,9 @@ static int run_step_body(struct runner *r, const struct rt_step *step,
 	if (ret == 0 && *sql)
 		ret = rt_db_exec_script(r->db, sql, step->rev->path, line, err);
 	rt_arena_release(&scratch);
+	/* what enforcement would have refused, before anything commits */
+	if (ret == 0 && needs_fk_off(r, step))
+		ret = rt_db_check_foreign_keys(r->db, err);
 	for (size_t i = 0; ret == 0 && i < step->nr_ops; i++)
 		ret = rt_vt_apply(r->db, &r->vt, &step->ops[i], err);
 	return ret;
@@ -267,20 +303,31 @@ static int run_steps_per_step(struct runner *r, struct rt_error *err)
 	for (size_t i = 0; i < r->plan.nr; i++) {
 		const struct rt_step *step = &r->plan.steps[i];
 		struct rt_error cause = RT_ERROR_INIT;
+		bool fk_off = needs_fk_off(r, step), fk_was_on = false;
+
 		if ((long)i == r->plan.fail_after)
 			break;
-		if (i > 0) {
+		/* the first step's transaction is open: end it first */
+		if (fk_off && i == 0)
+			ret = rt_db_commit(r->db, err);
+		if (fk_off && ret == 0)
+			ret = foreign_keys_off(r, &fk_was_on, err);
+		if (ret < 0)
+			break;
+		if (i > 0 || fk_off) {
 			ret = rt_db_begin(r->db, err);
 			if (ret == 0)
 				ret = rt_vt_read(&seen, r->db, &r->vt, err);
-			if (ret < 0)
-				break;
-			if (!same_rows(&seen, &r->rows)) {
+			if (ret == 0 && !same_rows(&seen, &r->rows)) {
 				rt_db_rollback(r->db);
 				ret = 1;
-				break;
 			}
 			rt_strvec_clear(&seen);
+			if (ret != 0) {
+				ret = foreign_keys_restore(r, fk_was_on, ret,
+				                           err);
+				break;
+			}
 		}
 		rt_context_info(r->ctx, "%s", step->log_line);
 		if (step->rev && !step->rev->transactional &&
@@ -293,6 +340,7 @@ static int run_steps_per_step(struct runner *r, struct rt_error *err)
 		} else {
 			ret = rt_db_commit(r->db, err);
 		}
+		ret = foreign_keys_restore(r, fk_was_on, ret, err);
 		if (ret < 0)
 			break;
 		for (size_t k = 0; k < step->nr_ops; k++)
@@ -321,22 +369,45 @@ static int run_per_step(struct runner *r, struct rt_error *err)
 	return ret;
 }
 
+static void copy_rows(struct rt_strvec *to, const struct rt_strvec *from)
+{
+	rt_strvec_clear(to);
+	for (size_t i = 0; i < from->nr; i++)
+		rt_strvec_push(to, from->v[i]);
+}
+
 /* transaction_per_migration = false: everything or nothing. */
 static int run_single_transaction(struct runner *r, struct rt_error *err)
 {
 	struct rt_strvec start = RT_STRVEC_INIT;
-	bool committed = false; /* a non-transactional step committed */
+	/* a step that needed its own transaction committed the run so far */
+	bool committed = false;
 	int ret = rt_db_begin(r->db, err);
 
 	if (ret == 0)
 		ret = prepare_locked(r, err);
-	for (size_t i = 0; i < r->rows.nr; i++)
-		rt_strvec_push(&start, r->rows.v[i]);
+	copy_rows(&start, &r->rows);
 	for (size_t i = 0; ret == 0 && i < r->plan.nr; i++) {
 		const struct rt_step *step = &r->plan.steps[i];
 		struct rt_error cause = RT_ERROR_INIT;
+		bool fk_off = needs_fk_off(r, step), fk_was_on = false;
+
 		if ((long)i == r->plan.fail_after)
 			break;
+		if (fk_off) {
+			ret = rt_db_commit(r->db, err);
+			committed = true;
+			copy_rows(&start, &r->rows);
+			if (ret == 0)
+				ret = foreign_keys_off(r, &fk_was_on, err);
+			if (ret == 0)
+				ret = rt_db_begin(r->db, err);
+			if (ret < 0) {
+				ret = foreign_keys_restore(r, fk_was_on, ret,
+				                           err);
+				break;
+			}
+		}
 		rt_context_info(r->ctx, "%s", step->log_line);
 		if (step->rev && !step->rev->transactional &&
 		    step->kind != RT_STEP_STAMP) {
@@ -344,15 +415,14 @@ static int run_single_transaction(struct runner *r, struct rt_error *err)
 			committed = true;
 		} else if (run_step_body(r, step, &cause) < 0) {
 			rt_db_rollback(r->db);
-			rt_strvec_clear(&r->rows);
-			for (size_t k = 0; k < start.nr; k++)
-				rt_strvec_push(&r->rows, start.v[k]);
+			copy_rows(&r->rows, &start);
 			ret = step_failed(
 			        r, step, &cause,
 			        committed ? "the run was rolled back to "
-			                    "its last non-transactional "
-			                    "revision, which had to "
-			                    "commit" :
+			                    "the last revision that had "
+			                    "to commit on its own "
+			                    "(Transactional: false or "
+			                    "Foreign Keys: off)" :
 			                    "the whole run was rolled back "
 			                    "(transaction_per_migration = "
 			                    "false)",
@@ -360,13 +430,19 @@ static int run_single_transaction(struct runner *r, struct rt_error *err)
 		}
 		for (size_t k = 0; ret == 0 && k < step->nr_ops; k++)
 			rt_migrate_apply_op(&r->rows, &step->ops[k]);
-		if (ret == 0 && step->rev && !step->rev->transactional &&
-		    step->kind != RT_STEP_STAMP) {
-			/* a failure later rolls back to here, not further */
-			rt_strvec_clear(&start);
-			for (size_t k = 0; k < r->rows.nr; k++)
-				rt_strvec_push(&start, r->rows.v[k]);
+		if (fk_off) {
+			/* commit it alone, then go on in a new transaction */
+			if (ret == 0)
+				ret = rt_db_commit(r->db, err);
+			ret = foreign_keys_restore(r, fk_was_on, ret, err);
+			if (ret == 0)
+				ret = rt_db_begin(r->db, err);
 		}
+		/* a failure later rolls back to here, not further */
+		if (ret == 0 &&
+		    (fk_off || (step->rev && !step->rev->transactional &&
+		                step->kind != RT_STEP_STAMP)))
+			copy_rows(&start, &r->rows);
 	}
 	if (ret == 0)
 		ret = rt_db_commit(r->db, err);

@@ -37,6 +37,7 @@ struct rt_error;
  *   -- Branch Labels: <l>[, <l>...]   optional
  *   -- Depends On: <id|label>[, ...]  optional
  *   -- Transactional: false           optional
+ *   -- Foreign Keys: off              optional (SQLite rebuilds)
  * then `-- +upgrade` and `-- +downgrade` open the two sections (upgrade
  * first; `-- +downgrade` may be absent, meaning an empty downgrade).
  * Errors (RT_EPARSE) name "path:line" and say what to add or fix: a missing
@@ -152,15 +153,19 @@ struct rt_newrev {
 	const char *create_date; /* e.g. "2026-11-24 12:00:00.123456" */
 	const char *upgrade_sql; /* body text or NULL */
 	const char *downgrade_sql;
+	/* "-- Foreign Keys: off" (a SQLite table rebuild) */
+	bool foreign_keys_off;
 };
 
 /*
  * Render `tmpl` (the project's script.sql.tmpl) for `nr`.  Placeholders
  * are ${message}, ${up_revision}, ${down_revision} (joined ", "),
  * ${create_date}, ${branch_labels}, ${depends_on}, ${upgrades},
- * ${downgrades}; a line holding ${branch_labels} or ${depends_on} is left
- * out when that value is empty.  RT_EPARSE for an unknown placeholder
- * (naming the template line).
+ * ${downgrades}, ${foreign_keys} ("off" or empty); a line holding
+ * ${branch_labels}, ${depends_on} or ${foreign_keys} is left out when
+ * that value is empty.  A revision with foreign_keys_off whose template
+ * lacks ${foreign_keys} gets the header line after "-- Revision ID:". RT_EPARSE
+ * for an unknown placeholder (naming the template line).
  */
 int rt_script_render(struct rt_buf *out, const char *tmpl,
                      const char *tmpl_path, const struct rt_newrev *nr,

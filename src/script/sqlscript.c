@@ -23,6 +23,7 @@ enum header_key {
 	KEY_BRANCH_LABELS,
 	KEY_DEPENDS_ON,
 	KEY_TRANSACTIONAL,
+	KEY_FOREIGN_KEYS,
 	KEY_NR
 };
 
@@ -36,6 +37,7 @@ static const struct {
 } keys[KEY_NR] = {
 	KEY("Revision ID:"),   KEY("Revises:"),    KEY("Create Date:"),
 	KEY("Branch Labels:"), KEY("Depends On:"), KEY("Transactional:"),
+	KEY("Foreign Keys:"),
 };
 
 /*
@@ -366,16 +368,21 @@ out:
 	return ret;
 }
 
-static int parse_transactional(struct parser *p, bool *out)
+/*
+ * A yes/no header value; absent = `dflt`.  `yes_word`/`no_word` are what
+ * the error suggests ("true"/"false", "on"/"off").
+ */
+static int parse_switch(struct parser *p, enum header_key key, bool dflt,
+                        const char *yes_word, const char *no_word, bool *out)
 {
 	static const char *const no[] = { "false", "no", "off", "0" };
 	static const char *const yes[] = { "true", "yes", "on", "1" };
-	const char *v = p->key_value[KEY_TRANSACTIONAL];
-	size_t n = p->key_len[KEY_TRANSACTIONAL];
-	unsigned line = p->key_line[KEY_TRANSACTIONAL];
+	const char *v = p->key_value[key];
+	size_t n = p->key_len[key];
+	unsigned line = p->key_line[key];
 	size_t i;
 
-	*out = true;
+	*out = dflt;
 	if (!line)
 		return 0;
 	for (i = 0; i < RT_ARRAY_SIZE(no); i++) {
@@ -383,14 +390,16 @@ static int parse_transactional(struct parser *p, bool *out)
 			*out = false;
 			return 0;
 		}
-		if (strlen(yes[i]) == n && !strncasecmp(v, yes[i], n))
+		if (strlen(yes[i]) == n && !strncasecmp(v, yes[i], n)) {
+			*out = true;
 			return 0;
+		}
 	}
-	return rt_error_set_at(
-	        p->err, RT_EPARSE, p->path, line,
-	        "%s:%u: invalid value '%.*s' for '-- Transactional:'"
-	        "; write true or false",
-	        p->path, line, (int)n, v);
+	return rt_error_set_at(p->err, RT_EPARSE, p->path, line,
+	                       "%s:%u: invalid value '%.*s' for '-- %s'"
+	                       "; write %s or %s",
+	                       p->path, line, (int)n, v, keys[key].name,
+	                       yes_word, no_word);
 }
 
 /* Fill the header fields of `rev` from what parse_header() collected. */
@@ -399,6 +408,7 @@ static int apply_header(struct parser *p, struct rt_revision *rev)
 	const char *id;
 	char *longdoc;
 	const char *blank;
+	bool foreign_keys_on;
 	int ret;
 
 	if (!p->key_line[KEY_REVISION])
@@ -412,9 +422,23 @@ static int apply_header(struct parser *p, struct rt_revision *rev)
 	ret = check_id(p, id);
 	if (ret)
 		return ret;
-	ret = parse_transactional(p, &rev->transactional);
+	ret = parse_switch(p, KEY_TRANSACTIONAL, true, "true", "false",
+	                   &rev->transactional);
+	if (!ret)
+		ret = parse_switch(p, KEY_FOREIGN_KEYS, true, "on", "off",
+		                   &foreign_keys_on);
 	if (ret)
 		return ret;
+	rev->foreign_keys_off = !foreign_keys_on;
+	if (rev->foreign_keys_off && !rev->transactional)
+		return rt_error_set_at(
+		        p->err, RT_EPARSE, p->path,
+		        p->key_line[KEY_FOREIGN_KEYS],
+		        "%s:%u: '-- Foreign Keys: off' needs the script's "
+		        "transaction (the keys are checked before it "
+		        "commits); remove '-- Transactional: false' or "
+		        "split the script",
+		        p->path, p->key_line[KEY_FOREIGN_KEYS]);
 	rev->id = id;
 	rev->down_revisions =
 	        split_list(p->arena, p->key_value[KEY_REVISES],

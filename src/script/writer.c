@@ -485,6 +485,7 @@ static const char default_template[] = "-- ${message}\n"
                                        "-- Create Date: ${create_date}\n"
                                        "-- Branch Labels: ${branch_labels}\n"
                                        "-- Depends On: ${depends_on}\n"
+                                       "-- Foreign Keys: ${foreign_keys}\n"
                                        "\n"
                                        "-- +upgrade\n"
                                        "${upgrades}\n"
@@ -506,12 +507,14 @@ enum placeholder {
 	PH_DEPENDS_ON,
 	PH_UPGRADES,
 	PH_DOWNGRADES,
+	PH_FOREIGN_KEYS,
 	PH_NR
 };
 
 static const char *const placeholder_names[PH_NR] = {
-	"message",       "up_revision", "down_revision", "create_date",
-	"branch_labels", "depends_on",  "upgrades",      "downgrades",
+	"message",     "up_revision",   "down_revision",
+	"create_date", "branch_labels", "depends_on",
+	"upgrades",    "downgrades",    "foreign_keys",
 };
 
 static void join_list(struct rt_buf *out, const char *const *items)
@@ -553,6 +556,8 @@ static void fill_values(struct rt_buf *v, const struct rt_newrev *nr)
 	            nr->downgrade_sql ? nr->downgrade_sql : "");
 	drop_newlines(&v[PH_UPGRADES]);
 	drop_newlines(&v[PH_DOWNGRADES]);
+	if (nr->foreign_keys_off)
+		rt_buf_adds(&v[PH_FOREIGN_KEYS], "off");
 }
 
 struct render {
@@ -560,6 +565,7 @@ struct render {
 	unsigned line;
 	struct rt_buf *values;
 	struct rt_error *err;
+	bool has_foreign_keys; /* the template has ${foreign_keys} */
 };
 
 /*
@@ -603,7 +609,8 @@ static int find_placeholder(struct render *r, const char *s, const char *end,
 	        "template; known ones are ${message}, "
 	        "${up_revision}, ${down_revision}, "
 	        "${create_date}, ${branch_labels}, "
-	        "${depends_on}, ${upgrades}, ${downgrades}",
+	        "${depends_on}, ${upgrades}, ${downgrades}, "
+	        "${foreign_keys}",
 	        r->tmpl_path, r->line, (int)*len, s);
 }
 
@@ -629,9 +636,12 @@ static int line_omitted(struct render *r, const char *s, const char *end,
 		ret = find_placeholder(r, p, end, &len, &ph);
 		if (ret)
 			return ret;
-		if ((ph == PH_BRANCH_LABELS || ph == PH_DEPENDS_ON) &&
+		if ((ph == PH_BRANCH_LABELS || ph == PH_DEPENDS_ON ||
+		     ph == PH_FOREIGN_KEYS) &&
 		    !r->values[ph].len)
 			*omit = true;
+		if (ph == PH_FOREIGN_KEYS)
+			r->has_foreign_keys = true;
 		p += len;
 	}
 	return 0;
@@ -703,13 +713,47 @@ static int render_line(struct render *r, struct rt_buf *out, const char *s,
 	return 0;
 }
 
+/*
+ * A template written before ${foreign_keys} existed: the header line a
+ * table rebuild needs goes right after the "-- Revision ID:" line, as
+ * leaving it out would let the rebuild run with enforcement on.
+ */
+static int add_foreign_keys_line(struct render *r, struct rt_buf *out,
+                                 size_t start)
+{
+	static const char key[] = "-- Revision ID:";
+	static const char line[] = "-- Foreign Keys: off\n";
+	size_t pos = start;
+
+	while (pos < out->len) {
+		const char *s = out->buf + pos;
+		const char *nl = memchr(s, '\n', out->len - pos);
+		size_t next = nl ? (size_t)(nl - out->buf) + 1 : out->len;
+
+		if (!strncmp(s, key, strlen(key)) && nl) {
+			rt_buf_insert(out, next, line, strlen(line));
+			return 0;
+		}
+		pos = next;
+	}
+	return rt_error_set_at(
+	        r->err, RT_EPARSE, r->tmpl_path, 0,
+	        "%s: this revision rebuilds a SQLite table and "
+	        "needs a '-- Foreign Keys: off' header line, but "
+	        "the script template has no ${foreign_keys} "
+	        "placeholder and no '-- Revision ID:' line to "
+	        "put it after; add '-- Foreign Keys: "
+	        "${foreign_keys}' to its header",
+	        r->tmpl_path);
+}
+
 int rt_script_render(struct rt_buf *out, const char *tmpl,
                      const char *tmpl_path, const struct rt_newrev *nr,
                      struct rt_error *err)
 {
 	struct rt_buf values[PH_NR];
 	struct render r = { tmpl_path ? tmpl_path : "script.sql.tmpl", 0,
-		            values, err };
+		            values, err, false };
 	size_t start_len = out->len, i;
 	const char *p = tmpl;
 	int ret = 0;
@@ -732,6 +776,8 @@ int rt_script_render(struct rt_buf *out, const char *tmpl,
 		}
 		p = nl ? nl + 1 : end;
 	}
+	if (!ret && nr->foreign_keys_off && !r.has_foreign_keys)
+		ret = add_foreign_keys_line(&r, out, start_len);
 	if (ret) {
 		rt_buf_setlen(out, start_len);
 	} else {

@@ -100,6 +100,16 @@ void rt_buf_addf(struct rt_buf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
+void rt_buf_insert(struct rt_buf *sb, size_t pos, const void *data, size_t len)
+{
+	if (pos > sb->len)
+		RT_BUG("rt_buf_insert at %zu past the end (%zu)", pos, sb->len);
+	rt_buf_grow(sb, len);
+	memmove(sb->buf + pos + len, sb->buf + pos, sb->len - pos);
+	memcpy(sb->buf + pos, data, len);
+	rt_buf_setlen(sb, sb->len + len);
+}
+
 void rt_buf_add_sql_quoted(struct rt_buf *sb, const char *s)
 {
 	for (; *s; s++) {

@@ -34,6 +34,8 @@ void rt_buf_setlen(struct rt_buf *sb, size_t len);
 void rt_buf_reset(struct rt_buf *sb);
 
 void rt_buf_add(struct rt_buf *sb, const void *data, size_t len);
+/* Insert `len` bytes at offset `pos` (<= sb->len). */
+void rt_buf_insert(struct rt_buf *sb, size_t pos, const void *data, size_t len);
 void rt_buf_adds(struct rt_buf *sb, const char *s);
 void rt_buf_addch(struct rt_buf *sb, int c);
 void rt_buf_addf(struct rt_buf *sb, const char *fmt, ...) RT_PRINTF(2, 3);

@@ -208,6 +208,26 @@ static void test_parse_transactional_invalid(void **state)
 	                         "'-- Transactional:'; write true or false");
 }
 
+static void test_parse_foreign_keys(void **state)
+{
+	(void)state;
+	assert_false(parse_ok("-- m\n-- Revision ID: t\n-- +upgrade\n")
+	                     ->foreign_keys_off);
+	assert_true(parse_ok("-- m\n-- Revision ID: t\n"
+	                     "-- Foreign Keys: off\n-- +upgrade\n")
+	                    ->foreign_keys_off);
+	assert_false(parse_ok("-- m\n-- Revision ID: t\n"
+	                      "-- Foreign Keys: ON\n-- +upgrade\n")
+	                     ->foreign_keys_off);
+	assert_string_equal(
+	        parse_fails("-- m\n-- Revision ID: t\n-- Transactional: no\n"
+	                    "-- Foreign Keys: off\n-- +upgrade\n",
+	                    4),
+	        PATH ":4: '-- Foreign Keys: off' needs the script's "
+	             "transaction (the keys are checked before it commits); "
+	             "remove '-- Transactional: false' or split the script");
+}
+
 static void test_parse_multiline_message(void **state)
 {
 	struct rt_revision *rev =
@@ -998,6 +1018,7 @@ int main(void)
 		T(test_parse_labels_and_depends),
 		T(test_parse_transactional_values),
 		T(test_parse_transactional_invalid),
+		T(test_parse_foreign_keys),
 		T(test_parse_multiline_message),
 		T(test_parse_no_message),
 		T(test_parse_empty_longdoc_paragraph),

@@ -281,7 +281,8 @@ static void test_render_default_base(void **state)
 	struct rt_newrev nr = { "1111aaaa0001", "add users",
 		                no_items,       no_items,
 		                no_items,       "2026-11-24 12:46:58.272111",
-		                NULL,           NULL };
+		                NULL,           NULL,
+		                false };
 	char *text = render(rt_script_default_template(), &nr);
 
 	(void)state;
@@ -304,10 +305,10 @@ static void test_render_merge_labels_depends(void **state)
 	const char *const downs[] = { "cccc00000003", "dddd00000004", NULL };
 	const char *const labels[] = { "shop", NULL };
 	const char *const deps[] = { "5a0000000001", "reports", NULL };
-	struct rt_newrev nr = { "eeee00000005", "merge heads",
-		                downs,          labels,
-		                deps,           "2026-11-24 12:00:00",
-		                NULL,           NULL };
+	struct rt_newrev nr = {
+		"eeee00000005",        "merge heads", downs, labels, deps,
+		"2026-11-24 12:00:00", NULL,          NULL,  false
+	};
 	char *text = render(rt_script_default_template(), &nr);
 
 	(void)state;
@@ -328,8 +329,8 @@ static void test_render_merge_labels_depends(void **state)
 
 static void test_render_empty_message(void **state)
 {
-	struct rt_newrev nr = { "4444dddd0004", NULL, NULL, NULL,
-		                NULL,           NULL, NULL, NULL };
+	struct rt_newrev nr = { "4444dddd0004", NULL, NULL, NULL, NULL,
+		                NULL,           NULL, NULL, false };
 	char *text = render(rt_script_default_template(), &nr);
 
 	(void)state;
@@ -346,7 +347,8 @@ static void test_render_multiline_message(void **state)
 	struct rt_newrev nr = { "abc",    "first\nsecond\n\nfourth",
 		                no_items, no_items,
 		                no_items, "d",
-		                NULL,     NULL };
+		                NULL,     NULL,
+		                false };
 	char *text = render(rt_script_default_template(), &nr);
 
 	(void)state;
@@ -364,7 +366,8 @@ static void test_render_bodies(void **state)
 		                no_items,
 		                "d",
 		                "CREATE TABLE t (id INT);\n\n",
-		                "DROP TABLE t;" };
+		                "DROP TABLE t;",
+		                false };
 	char *text = render(rt_script_default_template(), &nr);
 
 	(void)state;
@@ -378,7 +381,7 @@ static void test_render_no_trailing_whitespace(void **state)
 {
 	struct rt_newrev nr = { "abc",    "msg",    no_items,
 		                no_items, no_items, "2026-01-01 00:00:00",
-		                NULL,     NULL };
+		                NULL,     NULL,     false };
 	char *text = render(rt_script_default_template(), &nr);
 	const char *line = text;
 
@@ -399,8 +402,8 @@ static void test_render_no_trailing_whitespace(void **state)
 static void test_render_custom_template(void **state)
 {
 	const char *const downs[] = { "p1", NULL };
-	struct rt_newrev nr = { "r1",     "msg", downs,       no_items,
-		                no_items, "d",   "SELECT 1;", NULL };
+	struct rt_newrev nr = { "r1", "msg",       downs, no_items, no_items,
+		                "d",  "SELECT 1;", NULL,  false };
 	char *text = render("/* ${ message } */\n"
 	                    "-- labels: ${branch_labels}\n"
 	                    "parent=${down_revision | comma,n}$x $ {y}\n"
@@ -414,9 +417,51 @@ static void test_render_custom_template(void **state)
 	free(text);
 }
 
+/* A table rebuild's revision says so in its header. */
+static void test_render_foreign_keys_off(void **state)
+{
+	struct rt_newrev nr = { "r1", "m",  no_items, no_items, no_items,
+		                "d",  NULL, NULL,     true };
+	char *text = render(rt_script_default_template(), &nr);
+
+	(void)state;
+	assert_non_null(strstr(text, "-- Create Date: d\n"
+	                             "-- Foreign Keys: off\n\n"));
+	free(text);
+	/* and only then */
+	nr.foreign_keys_off = false;
+	text = render(rt_script_default_template(), &nr);
+	assert_null(strstr(text, "Foreign Keys"));
+	free(text);
+}
+
+/* A template from before ${foreign_keys}: the line still gets in. */
+static void test_render_foreign_keys_old_template(void **state)
+{
+	struct rt_newrev nr = { "r1", "m",  no_items, no_items, no_items,
+		                "d",  NULL, NULL,     true };
+	char *text = render("-- ${message}\n--\n-- Revision ID: ${up_revision}"
+	                    "\n-- Revises: ${down_revision}\n\n-- +upgrade\n"
+	                    "${upgrades}\n",
+	                    &nr);
+
+	(void)state;
+	assert_string_equal(text, "-- m\n--\n-- Revision ID: r1\n"
+	                          "-- Foreign Keys: off\n-- Revises: \n\n"
+	                          "-- +upgrade\n");
+	free(text);
+	/* nowhere to put it: an error that says what to add */
+	assert_null(render("${upgrades}\n", &nr));
+	assert_int_equal(err.code, RT_EPARSE);
+	assert_non_null(strstr(err.message, "'-- Foreign Keys: "
+	                                    "${foreign_keys}'"));
+	rt_error_clear(&err);
+}
+
 static void test_render_unknown_placeholder(void **state)
 {
-	struct rt_newrev nr = { "r1", "m", NULL, NULL, NULL, NULL, NULL, NULL };
+	struct rt_newrev nr = { "r1", "m",  NULL, NULL, NULL,
+		                NULL, NULL, NULL, false };
 	struct rt_buf out = RT_BUF_INIT;
 
 	(void)state;
@@ -429,7 +474,7 @@ static void test_render_unknown_placeholder(void **state)
 	                    "'${imports}' in the script template; known ones "
 	                    "are ${message}, ${up_revision}, ${down_revision}, "
 	                    "${create_date}, ${branch_labels}, ${depends_on}, "
-	                    "${upgrades}, ${downgrades}");
+	                    "${upgrades}, ${downgrades}, ${foreign_keys}");
 	assert_int_equal(err.loc.line, 3);
 	/* what the buffer held before is left alone */
 	assert_string_equal(out.buf, "keep");
@@ -438,7 +483,8 @@ static void test_render_unknown_placeholder(void **state)
 
 static void test_render_unterminated_placeholder(void **state)
 {
-	struct rt_newrev nr = { "r1", "m", NULL, NULL, NULL, NULL, NULL, NULL };
+	struct rt_newrev nr = { "r1", "m",  NULL, NULL, NULL,
+		                NULL, NULL, NULL, false };
 	char *text = render("ok\n-- ${message\n", &nr);
 
 	(void)state;
@@ -461,7 +507,8 @@ static void test_render_parse_round_trip(void **state)
 		                deps,
 		                "2026-11-24 12:00:00.000001",
 		                "CREATE TABLE t (id INT);",
-		                "DROP TABLE t;" };
+		                "DROP TABLE t;",
+		                false };
 	struct rt_arena arena = RT_ARENA_INIT;
 	struct rt_revision *rev = NULL;
 	char *text = render(rt_script_default_template(), &nr);
@@ -496,7 +543,7 @@ static void test_render_parse_round_trip_base(void **state)
 {
 	struct rt_newrev nr = { "f00d",   NULL,     no_items,
 		                no_items, no_items, "2026-11-24 12:00:00",
-		                NULL,     NULL };
+		                NULL,     NULL,     false };
 	struct rt_arena arena = RT_ARENA_INIT;
 	struct rt_revision *rev = NULL;
 	char *text = render(rt_script_default_template(), &nr);
@@ -943,6 +990,8 @@ int main(void)
 		T(test_render_bodies),
 		T(test_render_no_trailing_whitespace),
 		T(test_render_custom_template),
+		T(test_render_foreign_keys_off),
+		T(test_render_foreign_keys_old_template),
 		T(test_render_unknown_placeholder),
 		T(test_render_unterminated_placeholder),
 		T(test_render_parse_round_trip),
