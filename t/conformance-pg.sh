@@ -48,6 +48,8 @@ jobs=${RT_CONFORMANCE_PG_JOBS:-$((2 * $(nproc 2>/dev/null || echo 2)))}
 
 tmp=$(mktemp -d) || exit 1
 export RT_PG_CONFORMANCE_STATE=$tmp/databases
+# No cache of script headers in the caller's ~/.cache (see conformance.sh).
+export RETORT_CACHE_DIR=
 
 # Drop every database the tool made (their names are the file names in
 # the state directory), whatever happened.

@@ -670,4 +670,8 @@ rt_rm_trash_
 mkdir -p "$TRASH_DIRECTORY" || BUG "cannot create $TRASH_DIRECTORY"
 TRASH_DIRECTORY=$(cd "$TRASH_DIRECTORY" && pwd -P)
 export HOME="$TRASH_DIRECTORY"
+# retort's cache of script headers (projects of 256 scripts or more) goes
+# to the trash too, never to the caller's ~/.cache or $XDG_CACHE_HOME.
+export RETORT_CACHE_DIR="$TRASH_DIRECTORY/.cache/retort"
+unset XDG_CACHE_HOME
 cd "$TRASH_DIRECTORY" || BUG "cannot cd to $TRASH_DIRECTORY"

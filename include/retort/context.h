@@ -67,11 +67,19 @@ struct rt_context_options {
 	void *out_baton;
 	rt_log_fn log;
 	void *log_baton;
+	/* a folder for caches, created when needed, or NULL for none (the
+	   CLI passes $RETORT_CACHE_DIR, else $XDG_CACHE_HOME/retort, else
+	   ~/.cache/retort).  Commands that read only the revision graph
+	   keep the parsed script headers of projects of 256 scripts or
+	   more there, in a file per set of version folders, and read a
+	   script again only when its stat (mtime, ctime, size, inode)
+	   changed.  Failing to read or write it is never an error. */
+	const char *cache_dir;
 };
 
-#define RT_CONTEXT_OPTIONS_INIT                        \
- {                                                     \
-  NULL, NULL, NULL, NULL, -1.0, NULL, NULL, NULL, NULL \
+#define RT_CONTEXT_OPTIONS_INIT                              \
+ {                                                           \
+  NULL, NULL, NULL, NULL, -1.0, NULL, NULL, NULL, NULL, NULL \
  }
 
 /*

@@ -26,6 +26,7 @@ struct rt_cli {
 	const char *section; /* -n */
 	struct rt_strvec x_args; /* -x */
 	const char *database_url; /* $DATABASE_URL */
+	char *cache_dir; /* from the environment, see main.c; NULL: none */
 	bool raiseerr;
 	bool quiet;
 	double lock_timeout;

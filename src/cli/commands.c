@@ -80,6 +80,7 @@ int cli_open_context(struct rt_context **out, struct rt_cli *cli,
 	opts.out_baton = cli;
 	opts.log = cli_log_stderr;
 	opts.log_baton = cli;
+	opts.cache_dir = cli->cache_dir;
 	return rt_context_open(out, &opts, err);
 }
 

@@ -5,13 +5,16 @@
  *          [--lock-timeout SECONDS] COMMAND [ARGS]
  *
  * Global options come before the command, as in Alembic.  The environment
- * (ALEMBIC_CONFIG, DATABASE_URL) is read here and handed to the library.
+ * (ALEMBIC_CONFIG, DATABASE_URL, the cache folder) is read here and handed
+ * to the library.
  * Exit status: 0 success, 2 usage error, 255 "FAILED: ..." (1 with
  * --raiseerr).
  */
 #include "util/compat.h"
 #include "cli/cli.h"
+#include "util/alloc.h"
 #include "util/buf.h"
+#include "util/fs.h"
 
 static void global_usage(FILE *f, const char *prog)
 {
@@ -49,6 +52,27 @@ static void global_help(const char *prog)
 	       "PostgreSQL)\n"
 	       "\nRun '%s COMMAND -h' for the options of a command.\n",
 	       prog);
+}
+
+/*
+ * Where the library may keep its caches (the parsed script headers):
+ * $RETORT_CACHE_DIR ("" turns caching off), else the XDG base directory
+ * $XDG_CACHE_HOME/retort (only an absolute one counts, as the XDG spec
+ * says), else ~/.cache/retort; no cache without any of them.
+ */
+static char *cache_dir_from_env(void)
+{
+	const char *v = getenv("RETORT_CACHE_DIR");
+
+	if (v)
+		return *v ? rt_xstrdup(v) : NULL;
+	v = getenv("XDG_CACHE_HOME");
+	if (v && v[0] == '/')
+		return rt_path_join(v, "retort");
+	v = getenv("HOME");
+	if (v && *v)
+		return rt_path_join(v, ".cache/retort");
+	return NULL;
 }
 
 RT_PRINTF(2, 3)
@@ -157,6 +181,7 @@ int main(int argc, const char **argv)
 	rt_strvec_init(&cli.x_args);
 	cli.config_path = getenv("ALEMBIC_CONFIG");
 	cli.database_url = getenv("DATABASE_URL");
+	cli.cache_dir = cache_dir_from_env();
 	ret = parse_global(&cli, argc, argv, &cmd_index);
 	if (ret != 0) {
 		ret = ret < 0 ? CLI_EXIT_OK : ret;
@@ -184,6 +209,7 @@ int main(int argc, const char **argv)
 	ret = cmd->run(argc - cmd_index, argv + cmd_index, &cli);
 out:
 	rt_strvec_clear(&cli.x_args);
+	free(cli.cache_dir);
 	fflush(stdout);
 	return ret;
 }

@@ -11,6 +11,7 @@
 #include "util/fs.h"
 #include "error_raise.h"
 #include "graph/revmap.h"
+#include "script/header_cache.h"
 #include "script/script.h"
 
 int rt_context_open(struct rt_context **out,
@@ -28,6 +29,7 @@ int rt_context_open(struct rt_context **out,
 	ctx->log = opts->log;
 	ctx->log_baton = opts->log_baton;
 	ctx->lock_timeout = opts->lock_timeout;
+	ctx->cache_dir = opts->cache_dir ? rt_xstrdup(opts->cache_dir) : NULL;
 	in.config_path = opts->config_path;
 	in.section = opts->section;
 	in.x_args = opts->x_args;
@@ -51,6 +53,7 @@ void rt_context_free(struct rt_context *ctx)
 	rt_arena_release(&ctx->arena);
 	rt_strvec_clear(&ctx->version_dirs);
 	free(ctx->script_dir);
+	free(ctx->cache_dir);
 	rt_url_release(&ctx->url);
 	free(ctx->url_redacted);
 	rt_settings_release(&ctx->settings);
@@ -104,8 +107,21 @@ int rt_context_load_project(struct rt_context *ctx, struct rt_error *err)
 		}
 		rt_strvec_push_nodup(&ctx->version_dirs, abs);
 	}
-	ret = rt_scan_headers(&ctx->revs, &ctx->nr_revs, &ctx->arena,
-	                      &ctx->version_dirs, err);
+	{
+		/* headers only: a cache can stand for the files */
+		struct rt_scan_cache_opts cache = { 0 };
+		char *path = ctx->cache_dir ?
+		                     rt_header_cache_path(ctx->cache_dir,
+		                                          &ctx->version_dirs) :
+		                     NULL;
+
+		cache.path = path;
+		cache.min_scripts = RT_SCAN_CACHE_MIN_SCRIPTS;
+		ret = rt_scan_headers_cached(&ctx->revs, &ctx->nr_revs,
+		                             &ctx->arena, &ctx->version_dirs,
+		                             path ? &cache : NULL, err);
+		free(path);
+	}
 	if (ret < 0)
 		return ret;
 	ret = rt_revmap_build(&ctx->map, ctx->revs, ctx->nr_revs, err);

@@ -27,6 +27,7 @@ struct rt_context {
 	bool url_parsed;
 	char *url_redacted;
 	double lock_timeout;
+	char *cache_dir; /* NULL: no header cache */
 
 	rt_output_fn out;
 	void *out_baton;

@@ -24,8 +24,15 @@
  * Since no file's outcome depends on another's, the revisions and the
  * error reported are those of loading the files one by one; a file
  * reached twice is merely loaded twice.
+ *
+ * With a header cache (rt_scan_headers_cached(), header_cache.c), read
+ * once enough names are listed and before any other thread starts, a
+ * file whose stat still matches its entry is taken from the cache: an
+ * fstatat() instead of an open, a read and a parse.  Once all is taken,
+ * the cache is written anew if it no longer says what the folders hold.
  */
 #include "script/script.h"
+#include "script/header_cache.h"
 #include "error_raise.h"
 #include "util/alloc.h"
 #include "util/fs.h"
@@ -34,6 +41,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /*
@@ -71,6 +79,11 @@ struct entry {
 	struct file_id id; /* a link's target, when not `is_regular` */
 	struct rt_revision *rev;
 	struct rt_error *err;
+	/* with a header cache: the entry `rev` came from, if it did, */
+	const struct rt_header_cache_entry *hit;
+	/* else the stamp of the file read (allocated: once the cache is
+	   up to date, few files are read) */
+	struct rt_file_stamp *stamp;
 };
 
 /* Up to BATCH names of one folder, loaded by one thread. */
@@ -114,6 +127,7 @@ struct worker {
 struct scan {
 	struct rt_arena *arena;
 	bool keep_sql;
+	const struct rt_strvec *dir_paths;
 	struct scan_dir *dirs;
 	size_t nr_dirs;
 	struct batch *batches;
@@ -138,6 +152,18 @@ struct scan {
 	 */
 	struct file_id *seen;
 	size_t nr_seen, seen_size;
+
+	/*
+	 * The header cache: whether to use it is known once min_scripts
+	 * names are listed, or all are (no other thread starts before);
+	 * `cache` is what was read (NULL: none, or unusable), `start` when
+	 * the load started, for rt_file_stamp_is_racy().
+	 */
+	struct rt_scan_cache_opts *cache_opts; /* NULL: no cache */
+	bool cache_pending;
+	bool cache_on;
+	struct rt_header_cache *cache;
+	struct timespec start;
 };
 
 /* `name` ends in `ext` and has something before it. */
@@ -250,6 +276,35 @@ static int read_text(struct worker *w, int fd, const char *path)
 }
 
 /*
+ * Take `e` from the header cache if its entry is there and the file's
+ * stat (following links, as the open does) still matches it.  False
+ * when the file must be read; a stat that fails is left to the open to
+ * explain.
+ */
+static bool load_cached(struct worker *w, struct entry *e)
+{
+	const struct rt_header_cache_entry *ce;
+	struct stat st;
+
+	ce = rt_header_cache_find(w->s->cache, (size_t)(e->dir - w->s->dirs),
+	                          e->name, strlen(e->name));
+	if (!ce || fstatat(e->dir->fd, e->name, &st, 0) < 0)
+		return false;
+	if (!S_ISREG(st.st_mode)) {
+		e->outcome = SKIPPED;
+		return true;
+	}
+	e->id.dev = st.st_dev;
+	e->id.ino = st.st_ino;
+	if (!rt_header_cache_fresh(ce, &st) ||
+	    rt_header_cache_load(&e->rev, ce, w->arena, w->path.buf) < 0)
+		return false;
+	e->hit = ce;
+	e->outcome = LOADED;
+	return true;
+}
+
+/*
  * Open, read and parse the file of `e`, and set its outcome.  Only a name
  * that readdir() does not call a regular file (a symlink, or any name on
  * a file system that does not say) needs a look at what it is:
@@ -268,6 +323,8 @@ static void load_entry(struct worker *w, struct entry *e)
 	if (!dl || dir[dl - 1] != '/')
 		rt_buf_addch(&w->path, '/');
 	rt_buf_adds(&w->path, e->name);
+	if (w->s->cache && load_cached(w, e))
+		return;
 	fd = openat(e->dir->fd, e->name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ELOOP) {
@@ -278,14 +335,23 @@ static void load_entry(struct worker *w, struct entry *e)
 		e->outcome = OPEN_FAILED;
 		goto failed;
 	}
-	if (!e->is_regular) {
-		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (!e->is_regular || w->s->cache_on) {
+		bool is_file = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+
+		if (!e->is_regular && !is_file) {
 			e->outcome = SKIPPED;
 			close(fd);
 			return;
 		}
-		e->id.dev = st.st_dev;
-		e->id.ino = st.st_ino;
+		if (is_file) {
+			e->id.dev = st.st_dev;
+			e->id.ino = st.st_ino;
+		}
+		/* taken before the read: a change after it shows */
+		if (is_file && w->s->cache_on) {
+			e->stamp = rt_xmalloc(sizeof(*e->stamp));
+			rt_file_stamp_from_stat(e->stamp, &st);
+		}
 	}
 	ret = read_text(w, fd, w->path.buf);
 	close(fd);
@@ -365,6 +431,28 @@ static void start_worker(struct scan *s)
 
 /* ---- listing (the calling thread) ------------------------------------ */
 
+/*
+ * Enough names listed: the cache is used.  Read it now, while no other
+ * thread runs, so that they only ever read it.
+ */
+static void open_cache(struct scan *s)
+{
+	s->cache_pending = false;
+	s->cache_on = true;
+	s->cache = rt_header_cache_read(s->cache_opts->path, s->dir_paths);
+}
+
+/* Another thread for every FILES_PER_THREAD names listed. */
+static void start_workers(struct scan *s)
+{
+	/* the threads wait for the cache, if it may be needed */
+	if (s->cache_pending)
+		return;
+	while (s->nr_workers < s->max_workers &&
+	       s->nr_listed >= s->nr_workers * FILES_PER_THREAD)
+		start_worker(s);
+}
+
 /* Hand the batch being filled to the loading threads. */
 static void queue_batch(struct scan *s)
 {
@@ -381,9 +469,9 @@ static void queue_batch(struct scan *s)
 	s->queue_tail = &b->next_queued;
 	pthread_cond_signal(&s->more);
 	pthread_mutex_unlock(&s->lock);
-	if (s->nr_workers < s->max_workers &&
-	    s->nr_listed >= s->nr_workers * FILES_PER_THREAD)
-		start_worker(s);
+	if (s->cache_pending && s->nr_listed >= s->cache_opts->min_scripts)
+		open_cache(s);
+	start_workers(s);
 }
 
 /* The first 8 bytes of `name`, big-endian, zeros past its end. */
@@ -544,13 +632,15 @@ static int take_dir(struct scan *s, struct scan_dir *d,
 	return 0;
 }
 
-static void init_scan(struct scan *s, struct rt_arena *arena, bool keep_sql,
+static void init_scan(struct scan *s, struct rt_arena *arena,
+                      const struct rt_strvec *dirs, bool keep_sql,
                       size_t *cur_offs)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	memset(s, 0, sizeof(*s));
 	s->arena = arena;
+	s->dir_paths = dirs;
 	s->keep_sql = keep_sql;
 	s->cur_offs = cur_offs;
 	rt_buf_init(&s->cur_names);
@@ -577,6 +667,11 @@ static int list_all(struct scan *s, const struct rt_strvec *dirs,
 		s->dirs[i].path = dirs->v[i];
 		ret = list_dir(s, &s->dirs[i], err);
 	}
+	if (s->cache_pending && s->nr_listed >= s->cache_opts->min_scripts &&
+	    !ret)
+		open_cache(s);
+	s->cache_pending = false;
+	start_workers(s);
 	pthread_mutex_lock(&s->lock);
 	s->listed = true;
 	pthread_cond_broadcast(&s->more);
@@ -609,8 +704,10 @@ static void release_scan(struct scan *s)
 		struct batch *b = s->batches;
 
 		s->batches = b->next;
-		for (size_t i = 0; i < b->nr; i++)
+		for (size_t i = 0; i < b->nr; i++) {
 			free(b->entries[i].err);
+			free(b->entries[i].stamp);
+		}
 		free(b->names);
 		free(b);
 	}
@@ -621,13 +718,71 @@ static void release_scan(struct scan *s)
 	}
 	free(s->dirs);
 	free(s->seen);
+	rt_header_cache_free(s->cache);
 	pthread_cond_destroy(&s->more);
 	pthread_mutex_destroy(&s->lock);
 }
 
+/*
+ * After a load that succeeded: write the cache anew unless it holds
+ * exactly the files loaded, each taken from it.  Files that failed are
+ * not stored (they fail again, with the same error, next time), nor
+ * files too recent to trust their stat (rt_file_stamp_is_racy()).
+ */
+static void save_cache(struct scan *s)
+{
+	struct rt_header_cache_writer w;
+	struct batch **order = NULL;
+	size_t nr = 0, alloc = 0, hits = 0;
+	bool stale = !s->cache;
+
+	for (struct batch *b = s->batches; b; b = b->next) {
+		RT_ALLOC_GROW(order, nr + 1, alloc);
+		order[nr++] = b;
+		for (size_t k = 0; k < b->nr; k++) {
+			if (b->entries[k].outcome != LOADED)
+				continue;
+			if (b->entries[k].hit)
+				hits++;
+			else
+				stale = true;
+		}
+	}
+	s->cache_opts->hits = hits;
+	if (!stale && hits == rt_header_cache_nr(s->cache))
+		goto out;
+	/*
+	 * In listing order (the batches are newest first): the next load
+	 * looks the entries up in that order, and so reads the file from
+	 * start to end.
+	 */
+	rt_header_cache_writer_init(&w, s->dir_paths);
+	for (size_t i = nr; i--;)
+		for (size_t k = 0; k < order[i]->nr; k++) {
+			const struct entry *e = &order[i]->entries[k];
+
+			if (e->outcome != LOADED)
+				continue;
+			if (e->hit)
+				rt_header_cache_writer_copy(&w, e->hit);
+			else if (e->stamp &&
+			         !rt_file_stamp_is_racy(e->stamp, &s->start))
+				rt_header_cache_writer_add(
+				        &w, (size_t)(e->dir - s->dirs), e->name,
+				        e->stamp, e->rev);
+		}
+	/* a failure only means reading the files again next time */
+	s->cache_opts->written =
+	        !rt_header_cache_writer_commit(&w, s->cache_opts->path);
+	rt_header_cache_writer_release(&w);
+out:
+	free(order);
+}
+
 static int load_all(const struct rt_revision ***out, size_t *nr_out,
                     struct rt_arena *arena, const struct rt_strvec *dirs,
-                    bool keep_sql, struct rt_error *err)
+                    bool keep_sql, struct rt_scan_cache_opts *cache,
+                    struct rt_error *err)
 {
 	struct rt_error list_err = RT_ERROR_INIT;
 	const struct rt_revision **revs;
@@ -638,7 +793,18 @@ static int load_all(const struct rt_revision ***out, size_t *nr_out,
 
 	*out = NULL;
 	*nr_out = 0;
-	init_scan(&s, arena, keep_sql, cur_offs);
+	init_scan(&s, arena, dirs, keep_sql, cur_offs);
+	if (cache) {
+		cache->hits = 0;
+		cache->written = false;
+		s.cache_opts = cache;
+		s.cache_pending = true;
+		/* before listing: what is listed is at least this new */
+		if (cache->start)
+			s.start = *cache->start;
+		else
+			clock_gettime(CLOCK_REALTIME, &s.start);
+	}
 	list_ret = list_all(&s, dirs, &list_err);
 	load_batches(&s.workers[0]);
 	for (size_t i = 1; i < s.nr_workers; i++)
@@ -656,6 +822,8 @@ static int load_all(const struct rt_revision ***out, size_t *nr_out,
 	if (!ret) {
 		*out = revs;
 		*nr_out = nr;
+		if (s.cache_on)
+			save_cache(&s);
 	}
 	release_scan(&s);
 	return ret;
@@ -665,12 +833,20 @@ int rt_scan_versions(const struct rt_revision ***out, size_t *nr,
                      struct rt_arena *arena, const struct rt_strvec *dirs,
                      struct rt_error *err)
 {
-	return load_all(out, nr, arena, dirs, true, err);
+	return load_all(out, nr, arena, dirs, true, NULL, err);
 }
 
 int rt_scan_headers(const struct rt_revision ***out, size_t *nr,
                     struct rt_arena *arena, const struct rt_strvec *dirs,
                     struct rt_error *err)
 {
-	return load_all(out, nr, arena, dirs, false, err);
+	return load_all(out, nr, arena, dirs, false, NULL, err);
+}
+
+int rt_scan_headers_cached(const struct rt_revision ***out, size_t *nr,
+                           struct rt_arena *arena, const struct rt_strvec *dirs,
+                           struct rt_scan_cache_opts *cache,
+                           struct rt_error *err)
+{
+	return load_all(out, nr, arena, dirs, false, cache, err);
 }

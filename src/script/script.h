@@ -5,7 +5,8 @@
  *   rt_scan_versions()   every *.sql and *.py file of the version
  *                        locations, in sorted file-name order, parsed
  *                        into revisions (rt_scan_headers(): without
- *                        keeping their SQL)
+ *                        keeping their SQL; rt_scan_headers_cached():
+ *                        through a cache of the parsed headers)
  *   rt_script_load_sql() one script's SQL, just before its step runs
  *   rt_sqlscript_parse() one script's header and its two sections
  *   rt_pyscript_parse()  an Alembic .py script's metadata (no Python)
@@ -115,6 +116,43 @@ int rt_scan_versions(const struct rt_revision ***out, size_t *nr,
 int rt_scan_headers(const struct rt_revision ***out, size_t *nr,
                     struct rt_arena *arena, const struct rt_strvec *dirs,
                     struct rt_error *err);
+
+/*
+ * rt_scan_headers() through a cache of the parsed headers (NULL `cache`:
+ * none), so that a script unchanged since the last load costs an
+ * fstatat() instead of an open, a read and a parse (header_cache.h says
+ * how an entry is checked).  The result, errors included, is that of
+ * rt_scan_headers(): a script that fails to load is never cached.  After
+ * a load that succeeds, the cache is written anew (its folder created)
+ * when it no longer holds exactly the scripts loaded; a cache that cannot
+ * be read or written is simply not used.
+ */
+struct rt_scan_cache_opts {
+	const char *path; /* the cache file */
+	/*
+	 * Use the cache only when at least this many scripts are listed:
+	 * RT_SCAN_CACHE_MIN_SCRIPTS, below which there is little to gain
+	 * and no cache file is worth writing.
+	 */
+	size_t min_scripts;
+	/*
+	 * When the load started, for the racy-clean rule (scripts changed
+	 * less than 2 s before are not stored); NULL: now.  Tests pass a
+	 * later time to have new scripts stored at once.
+	 */
+	const struct timespec *start;
+	/*
+	 * Set by a load that succeeded with the cache in use: how many
+	 * scripts came from it, and whether it was written anew.
+	 */
+	size_t hits;
+	bool written;
+};
+#define RT_SCAN_CACHE_MIN_SCRIPTS 256
+int rt_scan_headers_cached(const struct rt_revision ***out, size_t *nr,
+                           struct rt_arena *arena, const struct rt_strvec *dirs,
+                           struct rt_scan_cache_opts *cache,
+                           struct rt_error *err);
 
 /*
  * Read `rev`'s script again, with its SQL sections, into `arena`: what a
