@@ -3,14 +3,17 @@
  * the catalogs, as the body of a revision script's section.
  *
  * Statements end with ";\n"; each change is preceded by nothing but, for
- * destructive changes and possible renames, a `-- retort:` comment line
- * that says so and what to check.  SQLite changes that ALTER TABLE cannot
- * make are rendered as SQLite's documented rebuild (new table, copy
- * rows, drop old, rename, re-create indexes, triggers and views), and
- * *needs_fk_off is set: the script must then carry the header
- * `-- Foreign Keys: off` so the runner switches enforcement off before
- * the step's transaction and runs PRAGMA foreign_key_check before it
- * commits.
+ * destructive changes, possible renames, SQLite rebuilds and PostgreSQL
+ * enum changes, `-- retort:` comment lines that say so and what to
+ * check.  SQLite changes that ALTER TABLE cannot make are rendered as
+ * SQLite's documented rebuild (new table, copy rows, drop old, rename,
+ * re-create indexes; views are dropped and created around it by the
+ * diff; triggers are not in the catalog, so a comment marks where they
+ * would be created again), and *needs_fk_off is set - also when a table
+ * that another one still references is dropped: the script must then
+ * carry the header `-- Foreign Keys: off` so the runner switches
+ * enforcement off before the step's transaction and runs PRAGMA
+ * foreign_key_check before it commits.  The SQL itself has no PRAGMA.
  */
 #ifndef RT_SCHEMA_RENDER_H
 #define RT_SCHEMA_RENDER_H
