@@ -157,12 +157,6 @@ rt_pg_schema () {
 		) AS s(x) ORDER BY x COLLATE \"C\""
 }
 
-# rt_ini_add INI LINE: add LINE at the top of the [alembic] section.
-rt_ini_add () {
-	awk -v line="$2" '{ print } /^\[alembic\][ \t]*$/ { print line }' "$1" >"$1.tmp" &&
-	mv "$1.tmp" "$1"
-}
-
 # rt_ini_set_url INI URL: set sqlalchemy.url (a '%' in URL is doubled, as
 # ConfigParser interpolation wants).
 rt_ini_set_url () {

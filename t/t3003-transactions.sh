@@ -15,8 +15,7 @@ With transaction_per_migration = false the whole run is one transaction.'
 failing_project () {
 	rt_make_project "$1" &&
 	if [ -n "${2:-}" ]; then
-		sed -e "s/^\[alembic\]$/[alembic]\n$2/" "$1/alembic.ini" >"$1/tmp.ini" &&
-		mv "$1/tmp.ini" "$1/alembic.ini"
+		rt_ini_add "$1/alembic.ini" "$2"
 	fi &&
 	(
 		cd "$1" &&

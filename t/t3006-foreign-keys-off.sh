@@ -43,8 +43,7 @@ write_rebuild () {
 project () {
 	rt_make_project "$1" &&
 	if [ -n "${4:-}" ]; then
-		sed -e "s/^\[alembic\]$/[alembic]\n$4/" "$1/alembic.ini" >"$1/tmp.ini" &&
-		mv "$1/tmp.ini" "$1/alembic.ini"
+		rt_ini_add "$1/alembic.ini" "$4"
 	fi &&
 	(
 		cd "$1" &&

@@ -532,6 +532,12 @@ rt_make_project () {
 	} >"$dir/alembic.ini"
 }
 
+# rt_ini_add INI LINE: add LINE at the top of the [alembic] section.
+rt_ini_add () {
+	awk -v line="$2" '{ print } /^\[alembic\][ \t]*$/ { print line }' "$1" >"$1.tmp" &&
+	mv "$1.tmp" "$1"
+}
+
 # rt_slug MESSAGE [LEN]: Alembic's file-name slug (ASCII messages only).
 rt_slug () {
 	local len=${2:-40} slug

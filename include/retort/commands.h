@@ -96,6 +96,17 @@ RT_EXTERN int rt_merge(struct rt_context *ctx,
                        struct rt_error *err);
 
 /*
+ * `check`: compare the database at head with the desired schema
+ * (target_schema in the ini) as `revision --autogenerate` would, change
+ * nothing.  Prints "No new upgrade operations detected." when they
+ * match; otherwise prints each difference on a line of its own and fails
+ * with "New upgrade operations detected: ..." (RT_ERROR), so CI can stop
+ * a schema edited without a migration.  The database must be at the
+ * heads ("Target database is not up to date.").
+ */
+RT_EXTERN int rt_check(struct rt_context *ctx, struct rt_error *err);
+
+/*
  * `init DIR`: create DIR with versions/, script.sql.tmpl and README, and
  * `ini_path` (NULL = "alembic.ini") unless it exists.  Needs no context.
  */

@@ -106,6 +106,7 @@ extern const struct cli_command cli_commands[];
 const struct cli_command *cli_find_command(const char *name);
 
 int cmd_branches(int argc, const char **argv, struct rt_cli *cli);
+int cmd_check(int argc, const char **argv, struct rt_cli *cli);
 int cmd_current(int argc, const char **argv, struct rt_cli *cli);
 int cmd_downgrade(int argc, const char **argv, struct rt_cli *cli);
 int cmd_edit(int argc, const char **argv, struct rt_cli *cli);

@@ -8,6 +8,8 @@
 
 const struct cli_command cli_commands[] = {
 	{ "branches", "show the branch points", cmd_branches },
+	{ "check", "fail when the database differs from target_schema",
+	  cmd_check },
 	{ "current", "show the revisions the database is at", cmd_current },
 	{ "downgrade", "revert the database to an earlier revision",
 	  cmd_downgrade },

@@ -294,6 +294,18 @@ void rt_context_info(struct rt_context *ctx, const char *fmt, ...)
 	va_end(ap);
 }
 
+void rt_context_info_from(struct rt_context *ctx, const char *logger,
+                          const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!ctx->settings.log_info)
+		return;
+	va_start(ap, fmt);
+	vlog(ctx, RT_LOG_INFO, logger, fmt, ap);
+	va_end(ap);
+}
+
 void rt_context_warn(struct rt_context *ctx, const char *fmt, ...)
 {
 	va_list ap;

@@ -79,6 +79,9 @@ void rt_context_printf(struct rt_context *ctx, const char *fmt, ...)
 /* Log as logger "alembic.runtime.migration" at INFO, when enabled. */
 void rt_context_info(struct rt_context *ctx, const char *fmt, ...)
         RT_PRINTF(2, 3);
+/* An INFO log line from another logger than alembic.runtime.migration. */
+void rt_context_info_from(struct rt_context *ctx, const char *logger,
+                          const char *fmt, ...) RT_PRINTF(3, 4);
 void rt_context_warn(struct rt_context *ctx, const char *fmt, ...)
         RT_PRINTF(2, 3);
 

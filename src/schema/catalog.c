@@ -236,6 +236,19 @@ struct rt_cat_sequence *rt_catalog_add_sequence(struct rt_catalog *cat,
 	return s;
 }
 
+void rt_catalog_remove_table(struct rt_catalog *cat, const char *name)
+{
+	struct rt_cat_table *t = rt_catalog_find_table(cat, name);
+	size_t i;
+
+	if (!t)
+		return;
+	i = (size_t)(t - cat->tables);
+	table_release(t);
+	memmove(t, t + 1, (cat->nr_tables - i - 1) * sizeof(*t));
+	cat->nr_tables--;
+}
+
 /* ---- finding --------------------------------------------------------- */
 
 struct rt_cat_table *rt_catalog_find_table(const struct rt_catalog *cat,

@@ -175,6 +175,9 @@ struct rt_cat_enum *rt_catalog_add_enum(struct rt_catalog *cat,
 struct rt_cat_sequence *rt_catalog_add_sequence(struct rt_catalog *cat,
                                                 const char *name);
 
+/* Remove the table called `name`, if there is one. */
+void rt_catalog_remove_table(struct rt_catalog *cat, const char *name);
+
 /* Lookups by exact name; NULL when absent. */
 struct rt_cat_table *rt_catalog_find_table(const struct rt_catalog *cat,
                                            const char *name);

@@ -94,6 +94,10 @@ static void test_sorted_dumps_are_equal(void **state)
 	                    "TEXT");
 	assert_null(rt_cat_table_find_column(&a.tables[0], "c"));
 	assert_string_equal(rt_catalog_find_view(&a, "v2")->name, "v2");
+	rt_catalog_remove_table(&a, "alpha");
+	rt_catalog_remove_table(&a, "nope");
+	assert_int_equal(a.nr_tables, 1);
+	assert_string_equal(a.tables[0].name, "zeta");
 	rt_buf_release(&da);
 	rt_buf_release(&db);
 	rt_catalog_release(&a);
