@@ -3,9 +3,11 @@ test_description='bench: the benchmark suite still runs
 
 bench/bench.py --smoke (N=10, one timed run each, no warm-up, no
 callgrind or hyperfine) generates the projects with bench/gen_project.py,
-runs every group it can on this machine (status, graph, SQLite, and
-PostgreSQL when the test server is there), checks the database after
-every upgrade and downgrade, and writes the report and the TSV files.
+runs every group it can on this machine (status, graph, SQLite,
+PostgreSQL when the test server is there, and autogenerate/check on a
+10-table schema), checks the database after every upgrade and
+downgrade and every script autogenerate writes, and writes the report
+and the TSV files.
 Not a timed test: only that the scripts work and the report is complete.'
 
 . "$(dirname "$0")/test-lib.sh"
@@ -65,6 +67,27 @@ test_expect_success PYTHON3,SQLITE3 'gen_project.py: the SQLite floor and the db
 	test_cmp expect left
 '
 
+test_expect_success PYTHON3 'gen_project.py --autogen: retort creates the schema, then finds nothing to do' '
+	python3 "$BENCH/gen_project.py" --autogen --n 3 --out ag &&
+	test_path_is_file ag/alembic/models.py &&
+	test_path_is_file ag/alembic/script.py.mako &&
+	test_grep "target_metadata = models.Base.metadata" ag/alembic/env.py &&
+	test_cmp ag/schema.sql ag/retort-head/schema.sql &&
+	grep -c "^CREATE TABLE" ag/schema.sql >tables &&
+	echo 3 >expect &&
+	test_cmp expect tables &&
+	(
+		cd ag/retort-head &&
+		retort revision --autogenerate -m initial >../../out 2>../../err &&
+		grep -c "^CREATE TABLE" versions/*_initial.sql >../../made &&
+		retort upgrade head 2>../../err &&
+		retort check >../../out 2>../../err
+	) &&
+	test_cmp expect made &&
+	echo "No new upgrade operations detected." >expect &&
+	test_cmp expect out
+'
+
 test_expect_success PYTHON3,SQLITE3 'bench.py --smoke runs every group and writes the report' '
 	python3 "$BENCH/bench.py" --smoke --out res "$RT_BUILD/retort" >out 2>err ||
 	{ cat err; false; } &&
@@ -78,6 +101,15 @@ test_expect_success PYTHON3,SQLITE3 'bench.py --smoke runs every group and write
 		return 1
 	done &&
 	test_grep -E "^upgrade	sqlite	linear	10	retort	sqlite3	" res/ratios.tsv &&
+	for sc in autogenerate check; do
+		test_grep -E "^$sc	sqlite	schema	10	retort	1	[0-9.]+	" res/bench.tsv ||
+		return 1
+	done &&
+	test_grep "^| .revision --autogenerate. and .check. on a 1,000-table" res/results.md &&
+	if "${ALEMBIC_PYTHON:-/usr/bin/python3}" -c "import alembic" 2>/dev/null
+	then
+		test_grep -E "^check	sqlite	schema	10	alembic	retort	" res/ratios.tsv
+	fi &&
 	if test -n "${RETORT_TEST_PG_URL:-}"
 	then
 		test_grep -E "^upgrade	postgresql	linear	10	retort	1	" res/bench.tsv &&

@@ -36,7 +36,6 @@ static struct rt_step *new_step(struct rt_plan *plan, enum rt_step_kind kind,
 
 static void step_release(struct rt_step *step)
 {
-	free(step->log_line);
 	free(step->short_line);
 	free(step->ops);
 	memset(step, 0, sizeof(*step));
@@ -56,10 +55,7 @@ static void revision_lines(struct rt_step *step, bool upgrade)
 		rt_buf_addf(&sb, "%s -> ", rev->id);
 		add_joined(&sb, rev->down_revisions, rev->nr_down);
 	}
-	step->short_line = rt_xstrdup(sb.buf);
-	if (rev->doc && *rev->doc)
-		rt_buf_addf(&sb, ", %s", rev->doc);
-	step->log_line = rt_buf_detach(&sb);
+	step->short_line = rt_buf_detach(&sb);
 }
 
 static void stamp_lines(struct rt_step *step, const char *const *from,
@@ -70,8 +66,15 @@ static void stamp_lines(struct rt_step *step, const char *const *from,
 	rt_buf_adds(&sb, "Running stamp_revision ");
 	add_joined(&sb, from, nr_from);
 	rt_buf_addf(&sb, " -> %s", to ? to : "");
-	step->short_line = rt_xstrdup(sb.buf);
-	step->log_line = rt_buf_detach(&sb);
+	step->short_line = rt_buf_detach(&sb);
+}
+
+void rt_step_log_line(struct rt_buf *out, const struct rt_step *step)
+{
+	rt_buf_adds(out, step->short_line);
+	if (step->kind != RT_STEP_STAMP && step->rev && step->rev->doc &&
+	    *step->rev->doc)
+		rt_buf_addf(out, ", %s", step->rev->doc);
 }
 
 /*

@@ -22,6 +22,7 @@
 #define RT_PLAN_H
 
 #include "util/compat.h"
+#include "util/buf.h"
 #include "util/strvec.h"
 #include "util/arena.h"
 #include "graph/revision.h"
@@ -46,9 +47,10 @@ enum rt_step_kind { RT_STEP_UPGRADE, RT_STEP_DOWNGRADE, RT_STEP_STAMP };
 struct rt_step {
 	enum rt_step_kind kind;
 	const struct rt_revision *rev; /* NULL for stamp steps */
-	/* e.g. "Running upgrade a -> b, msg" (no logger prefix); owned */
-	char *log_line;
-	/* the same without ", msg": what --sql prints after "-- "; owned */
+	/*
+	 * "Running upgrade a -> b" (no logger prefix): what --sql prints
+	 * after "-- "; owned.  The log line adds ", msg" (rt_step_log_line).
+	 */
 	char *short_line;
 	struct rt_vt_op *ops; /* owned array */
 	size_t nr_ops;
@@ -101,6 +103,14 @@ int rt_plan_stamp(struct rt_plan *out, const struct rt_revmap *map,
                   const char *const *targets, size_t nr_targets, bool purge,
                   struct rt_error *err);
 void rt_plan_release(struct rt_plan *plan);
+
+/*
+ * Append the step's log line: short_line, then ", <message>" for a
+ * revision that has one ("Running upgrade a -> b, add users").  Made
+ * when it is printed, so a plan of 10,000 steps does not hold 10,000 of
+ * them.
+ */
+void rt_step_log_line(struct rt_buf *out, const struct rt_step *step);
 
 /*
  * The errors Alembic raises from the target text alone, before it reads

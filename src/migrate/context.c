@@ -6,6 +6,7 @@
  */
 #include "util/compat.h"
 #include "migrate/context.h"
+#include "graph/plan.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/fs.h"
@@ -292,6 +293,17 @@ void rt_context_info(struct rt_context *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(ctx, RT_LOG_INFO, "alembic.runtime.migration", fmt, ap);
 	va_end(ap);
+}
+
+void rt_context_log_step(struct rt_context *ctx, const struct rt_step *step)
+{
+	struct rt_buf line = RT_BUF_INIT;
+
+	if (!ctx->settings.log_info)
+		return;
+	rt_step_log_line(&line, step);
+	rt_context_info(ctx, "%s", line.buf);
+	rt_buf_release(&line);
 }
 
 void rt_context_info_from(struct rt_context *ctx, const char *logger,

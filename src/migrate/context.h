@@ -20,6 +20,7 @@
 #include "retort/context.h"
 
 struct rt_revmap;
+struct rt_step;
 
 struct rt_context {
 	struct rt_settings settings;
@@ -79,6 +80,8 @@ void rt_context_printf(struct rt_context *ctx, const char *fmt, ...)
 /* Log as logger "alembic.runtime.migration" at INFO, when enabled. */
 void rt_context_info(struct rt_context *ctx, const char *fmt, ...)
         RT_PRINTF(2, 3);
+/* The INFO line of a step: "Running upgrade a -> b, msg". */
+void rt_context_log_step(struct rt_context *ctx, const struct rt_step *step);
 /* An INFO log line from another logger than alembic.runtime.migration. */
 void rt_context_info_from(struct rt_context *ctx, const char *logger,
                           const char *fmt, ...) RT_PRINTF(3, 4);

@@ -61,7 +61,7 @@ static int emit_step(struct rt_context *ctx, enum rt_dialect dialect,
 		rt_vt_render_create(&sb, dialect, vt);
 		emit_rendered(ctx, &sb);
 	}
-	rt_context_info(ctx, "%s", step->log_line);
+	rt_context_log_step(ctx, step);
 	rt_buf_addf(&sb, "-- %s\n\n", step->short_line);
 	rt_context_write(ctx, sb.buf, sb.len);
 	rt_buf_reset(&sb);

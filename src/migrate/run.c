@@ -235,10 +235,12 @@ static int step_failed(struct runner *r, const struct rt_step *step,
                        const struct rt_error *cause, const char *what_happened,
                        struct rt_error *err)
 {
-	struct rt_buf where = RT_BUF_INIT;
-	const char *text = step->log_line;
+	struct rt_buf where = RT_BUF_INIT, line = RT_BUF_INIT;
+	const char *text;
 	int ret;
 
+	rt_step_log_line(&line, step);
+	text = line.buf;
 	if (rt_starts_with(text, "Running "))
 		text += strlen("Running ");
 	describe_rows(&where, &r->rows);
@@ -248,6 +250,7 @@ static int step_failed(struct runner *r, const struct rt_step *step,
 	                      "Fix the script, then run the command again",
 	                      text, cause->message, what_happened, where.buf);
 	rt_buf_release(&where);
+	rt_buf_release(&line);
 	/* Alembic shows a failing statement as a traceback */
 	return rt_error_mark_crash(err, ret);
 }
@@ -329,7 +332,7 @@ static int run_steps_per_step(struct runner *r, struct rt_error *err)
 				break;
 			}
 		}
-		rt_context_info(r->ctx, "%s", step->log_line);
+		rt_context_log_step(r->ctx, step);
 		if (step->rev && !step->rev->transactional &&
 		    step->kind != RT_STEP_STAMP) {
 			ret = run_nontransactional(r, step, err);
@@ -408,7 +411,7 @@ static int run_single_transaction(struct runner *r, struct rt_error *err)
 				break;
 			}
 		}
-		rt_context_info(r->ctx, "%s", step->log_line);
+		rt_context_log_step(r->ctx, step);
 		if (step->rev && !step->rev->transactional &&
 		    step->kind != RT_STEP_STAMP) {
 			ret = run_nontransactional(r, step, err);

@@ -36,7 +36,8 @@ static const char *describe(struct fx *f, struct rt_plan *p, int ret)
 	for (size_t i = 0; i < p->nr; i++) {
 		const struct rt_step *st = &p->steps[i];
 
-		rt_buf_addf(&sb, "%s [", st->log_line);
+		rt_step_log_line(&sb, st);
+		rt_buf_adds(&sb, " [");
 		for (size_t k = 0; k < st->nr_ops; k++) {
 			const struct rt_vt_op *op = &st->ops[k];
 
