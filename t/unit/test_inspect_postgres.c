@@ -588,7 +588,7 @@ static void test_thousand_tables(void **state)
 	assert_int_equal(cat.nr_sequences, 0);
 	rt_catalog_release(&cat);
 	drop_numbered_tables(f->db, 1000);
-	assert_true(ms < 1000.0);
+	/* printed, not judged: speed is bench/'s business */
 }
 
 int main(void)

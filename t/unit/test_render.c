@@ -9,7 +9,7 @@
  * ON DELETE CASCADE children, run as the runner will (foreign keys off
  * before BEGIN), keeps every child row, while the same SQL inside a
  * transaction with foreign keys on deletes them; and a 1,000-table
- * schema diffs and renders in well under 100 ms.
+ * schema diffs and renders (the time is printed; bench/ judges speed).
  *
  * PostgreSQL tests need the server of t/with-postgres.sh
  * ($RETORT_TEST_PG_URL) and are skipped without it.
@@ -1889,9 +1889,6 @@ static void time_one(enum rt_dialect dialect)
 	double create_ms, change_ms;
 	char *sql;
 	bool off;
-	/* valgrind runs everything some 50 times slower */
-	const char *preload = getenv("LD_PRELOAD");
-	double limit = preload && strstr(preload, "vgpreload") ? 5000 : 100;
 
 	rt_catalog_init(&a, dialect);
 	rt_catalog_init(&b, dialect);
@@ -1910,8 +1907,6 @@ static void time_one(enum rt_dialect dialect)
 	print_message("# %s, 1,000 tables: diff+render from nothing %.1f ms, "
 	              "of changes %.1f ms\n",
 	              rt_dialect_name(dialect), create_ms, change_ms);
-	assert_true(create_ms < limit);
-	assert_true(change_ms < limit);
 	rt_catalog_release(&a);
 	rt_catalog_release(&b);
 	rt_catalog_release(&empty);
