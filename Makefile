@@ -4,6 +4,8 @@
 #   make check           install missing Debian packages, build, run every test
 #                        (under a throwaway PostgreSQL server, t/with-postgres.sh)
 #   make demo            build and run the sample project on SQLite
+#   make property        the autogenerate property test, 3000 SQLite + 500
+#                        PostgreSQL schema pairs (a few minutes)
 #   make install PREFIX=/usr/local [DESTDIR=...]
 #
 # Knobs: DEVELOPER=1 (warnings are errors; `make check` sets it),
@@ -70,7 +72,7 @@ PROGRAMS := $(O)/retort $(O)/libretort.a $(O)/libretort.so $(O)/retort.pc
 
 .PHONY: all check check-tests unit e2e conformance conformance-pg test-asan \
 	demo install clean headertest format format-check deps valgrind-check \
-	bench
+	bench property
 
 all: $(PROGRAMS) $(UNIT_BIN) $(if $(HELPER_SRC),$(O)/t/helper/rt-test-tool)
 
@@ -165,6 +167,16 @@ conformance-pg: all
 valgrind-check: all
 	RT_BUILD=$(abspath $(O)) RT_TEST_WRAPPER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' \
 		$(WITH_PG) prove --exec t/run-test.sh $(UNIT_BIN) $(sort $(wildcard t/t[0-9]*.sh))
+
+# The long run of the autogenerate property test (issue 6): thousands of
+# random schema pairs instead of the few hundred `make test` runs.  A
+# failing pair prints its seed; RT_PROPERTY_SEED=<n> replays it.
+PROPERTY_PAIRS_SQLITE ?= 3000
+PROPERTY_PAIRS_PG ?= 500
+property: all
+	RT_PROPERTY_PAIRS_SQLITE=$(PROPERTY_PAIRS_SQLITE) \
+	RT_PROPERTY_PAIRS_PG=$(PROPERTY_PAIRS_PG) \
+		$(WITH_PG) $(O)/t/unit/test_autogen_property
 
 deps:
 	@scripts/install-deps.sh

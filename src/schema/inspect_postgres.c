@@ -221,7 +221,10 @@ static struct rt_cat_table *table_of(struct pg_inspect *in, const char *text)
 {
 	struct oid_entry key = { 0, 0 }, *hit;
 
-	if (!text)
+	/* no table kept (only the excluded version table is there, as
+	   after a downgrade to an empty schema): in->map is NULL, and
+	   bsearch() must not be given a NULL array even for 0 items */
+	if (!text || !in->nr_map)
 		return NULL;
 	key.oid = strtoul(text, NULL, 10);
 	hit = bsearch(&key, in->map, in->nr_map, sizeof(*in->map),

@@ -18,6 +18,7 @@
 #include "schema/target.h"
 #include "schema/inspect.h"
 #include "db/db.h"
+#include "db/driver.h"
 #include "migrate/sqlsplit.h"
 #include "error_raise.h"
 #include "util/alloc.h"
@@ -227,11 +228,50 @@ static int make_scratch(struct rt_db *db, const char *name,
 	return ret;
 }
 
+/*
+ * The scratch schema comes first in the search_path, but the session's
+ * schemas follow it, so a foreign key to a table the desired schema
+ * creates only later in its files (or not at all) finds the database's
+ * own table of that name instead of failing.  The catalog would then
+ * hold a key to "<schema>.<table>", and the migration written from it
+ * would point outside the schema it manages.  Refuse it, as an empty
+ * database would have refused the file (found by the property test,
+ * test_autogen_property.c, with a generated B whose table referenced
+ * one created after it).
+ */
+static int refuse_keys_to_the_database(const struct rt_catalog *cat,
+                                       const char *own_schema,
+                                       struct rt_error *err)
+{
+	size_t len = strlen(own_schema);
+
+	for (size_t i = 0; i < cat->nr_tables; i++) {
+		const struct rt_cat_table *t = &cat->tables[i];
+		for (size_t j = 0; j < t->nr_fks; j++) {
+			const char *ref = t->fks[j].ref_table;
+			if (strncmp(ref, own_schema, len) || ref[len] != '.')
+				continue;
+			return rt_error_set(
+			        err, RT_EPARSE,
+			        "the foreign key %s of table '%s' in the "
+			        "desired schema references '%s', a table of "
+			        "the database itself, not of the desired "
+			        "schema: create '%s' in the desired schema, "
+			        "before the tables that reference it; fix the "
+			        "desired schema (target_schema)",
+			        t->fks[j].name ? t->fks[j].name : "(unnamed)",
+			        t->name, ref, ref + len + 1);
+		}
+	}
+	return 0;
+}
+
 static int load_postgres(struct rt_catalog *cat, struct rt_db *db,
                          const struct rt_strvec *files,
                          const struct rt_strvec *texts, struct rt_error *err)
 {
 	char name[64], hex[16];
+	struct rt_strvec own = RT_STRVEC_INIT;
 	int ret = 0;
 
 	/* check every file before touching the database */
@@ -245,11 +285,17 @@ static int load_postgres(struct rt_catalog *cat, struct rt_db *db,
 	ret = rt_db_begin(db, err);
 	if (ret < 0)
 		return ret;
-	ret = make_scratch(db, name, err);
+	/* the schema the database's own tables are in, before ours */
+	ret = rt_db__query_column(&own, db, "SELECT current_schema()", err);
+	if (ret == 0)
+		ret = make_scratch(db, name, err);
 	for (size_t i = 0; ret == 0 && i < files->nr; i++)
 		ret = run_file(db, files->v[i], texts->v[i], err);
 	if (ret == 0)
 		ret = rt_schema_inspect(cat, db, name, NULL, err);
+	if (ret == 0 && own.nr && own.v[0])
+		ret = refuse_keys_to_the_database(cat, own.v[0], err);
+	rt_strvec_clear(&own);
 	/* also after an error: the scratch schema goes with the rollback */
 	rt_db_rollback(db);
 	return ret;

@@ -535,6 +535,52 @@ static void test_pg_syntax_error_names_file_and_line(void **state)
 	free(b);
 }
 
+/*
+ * A foreign key to a table the desired schema creates only after the
+ * referencing one: on an empty database the file fails, and it must
+ * fail here too, not find the database's own table of that name through
+ * the search_path (found by test_autogen_property.c: the migration
+ * written from it referenced "rt_tgt.parent" and could not run).
+ */
+static void test_pg_key_to_the_database_refused(void **state)
+{
+	struct rt_catalog cat;
+	struct rt_error err = RT_ERROR_INIT;
+	char *file;
+
+	(void)state;
+	must(pg, "CREATE TABLE parent (id int PRIMARY KEY)");
+	file = write_file("fwd.sql",
+	                  "CREATE TABLE child (p int REFERENCES parent (id));\n"
+	                  "CREATE TABLE parent (id int PRIMARY KEY);\n");
+	rt_catalog_init(&cat, RT_DIALECT_POSTGRESQL);
+	assert_int_equal(rt_schema_load_target(&cat, pg, file, &err),
+	                 RT_EPARSE);
+	assert_non_null(strstr(err.message, "table 'child'"));
+	assert_non_null(strstr(err.message, "references 'rt_tgt.parent', a "
+	                                    "table of the database itself"));
+	assert_true(rt_ends_with(err.message,
+	                         "; fix the desired schema (target_schema)"));
+	assert_nothing_left("rt_tgt");
+	rt_catalog_release(&cat);
+
+	/* in the right order it loads, and the key stays inside */
+	rt_error_clear(&err);
+	free(file);
+	file = write_file(
+	        "fwd.sql",
+	        "CREATE TABLE parent (id int PRIMARY KEY);\n"
+	        "CREATE TABLE child (p int REFERENCES parent (id));\n");
+	rt_catalog_init(&cat, RT_DIALECT_POSTGRESQL);
+	if (rt_schema_load_target(&cat, pg, file, &err) < 0)
+		fail_msg("%s", err.message);
+	assert_string_equal(
+	        rt_catalog_find_table(&cat, "child")->fks[0].ref_table,
+	        "parent");
+	rt_catalog_release(&cat);
+	free(file);
+}
+
 /* COMMIT in the desired schema would end the scratch transaction and
    leave the schema behind: refused before anything runs. */
 static void test_pg_transaction_control_refused(void **state)
@@ -650,6 +696,9 @@ int main(void)
 		        teardown_pg),
 		cmocka_unit_test_setup_teardown(
 		        test_pg_transaction_control_refused, setup_pg,
+		        teardown_pg),
+		cmocka_unit_test_setup_teardown(
+		        test_pg_key_to_the_database_refused, setup_pg,
 		        teardown_pg),
 		cmocka_unit_test_setup_teardown(test_pg_thousand_tables,
 		                                setup_pg, teardown_pg),
