@@ -4,7 +4,8 @@ the raw database (sqlite3 / psql running the same SQL).
 
     bench/bench.py [options] RETORT
 
-    --sizes "N ..."       numbers of revisions (default "10 100 1000 10000")
+    --sizes "N ..."       numbers of revisions (default "10 100 1000 10000";
+                          autogen: numbers of tables, those up to 1000)
     --groups "G ..."      what to run (default all):
                             status     current / dbmate status on an
                                        up-to-date SQLite database
@@ -13,6 +14,10 @@ the raw database (sqlite3 / psql running the same SQL).
                             sqlite     upgrade head from empty, then
                                        downgrade base, on SQLite
                             postgresql the same on PostgreSQL
+                            autogen    revision --autogenerate from an
+                                       empty database and check on one at
+                                       head, N tables (SQLite); Alembic's
+                                       check is revision --autogenerate
     --tools "T ..."       limit the tools (retort alembic dbmate floor)
     --runs R              timed runs per tool and cell (default 10)
     --warmup W            untimed runs first (default 1)
@@ -40,6 +45,7 @@ See bench/README.md for the method.
 
 import argparse
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -54,8 +60,9 @@ import report
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 TOP_DIR = os.path.dirname(BENCH_DIR)
-GROUPS = ("status", "graph", "sqlite", "postgresql")
+GROUPS = ("status", "graph", "sqlite", "postgresql", "autogen")
 TOOLS = ("retort", "alembic", "dbmate", "floor")
+AUTOGEN_MAX_N = 1000  # autogen runs the --sizes up to this many tables
 SLOW_MS = 2000.0       # a run this long gets fewer repetitions ...
 VERY_SLOW_MS = 20000.0  # ... and this long, two (its warm-up counts)
 PG_DB = "retort_bench"
@@ -507,6 +514,195 @@ class Bench:
                   reset["dbmate"])
         return c
 
+    # --- autogenerate --------------------------------------------------------
+
+    def generate_autogen(self, n):
+        """The --autogen projects for N tables (SQLite), made once."""
+        tag = "sqlite-autogen-%d" % n
+        proj = os.path.join(self.work, tag)
+        dbdir = os.path.join(self.db_dir, tag)
+        os.makedirs(dbdir, exist_ok=True)
+        urls = ["sqlite:///" + os.path.join(dbdir, name + ".db")
+                for name in ("empty", "retort-head", "alembic-head")]
+        stamp = os.path.join(proj, ".generated")
+        want = "autogen " + " ".join(urls)
+        if os.path.exists(stamp) and open(stamp).read() == want:
+            return proj
+        shutil.rmtree(proj, ignore_errors=True)
+        subprocess.run([sys.executable,
+                        os.path.join(BENCH_DIR, "gen_project.py"),
+                        "--autogen", "--n", str(n), "--out", proj,
+                        "--url", urls[0], "--retort-head-url", urls[1],
+                        "--alembic-head-url", urls[2]], check=True)
+        with open(stamp, "w") as f:
+            f.write(want)
+        return proj
+
+    def project_db(self, project_dir):
+        """The SQLite file of a generated project's alembic.ini."""
+        with open(os.path.join(project_dir, "alembic.ini")) as f:
+            for line in f:
+                if line.startswith("sqlalchemy.url = sqlite:///"):
+                    return line.split("sqlite:///", 1)[1].strip()
+        raise measure.RunFailed("no SQLite URL in %s/alembic.ini"
+                                % project_dir)
+
+    @staticmethod
+    def scripts(project_dir):
+        vdir = os.path.join(project_dir, "versions")
+        return sorted(f for f in os.listdir(vdir)
+                      if f.endswith((".sql", ".py")))
+
+    @staticmethod
+    def drop_scripts(project_dir, names):
+        """Delete revision scripts NAMES and their compiled copies."""
+        vdir = os.path.join(project_dir, "versions")
+        cache = os.path.join(vdir, "__pycache__")
+        for name in names:
+            os.unlink(os.path.join(vdir, name))
+            stem = name.rsplit(".", 1)[0] + "."
+            if os.path.isdir(cache):
+                for pyc in os.listdir(cache):
+                    if pyc.startswith(stem):
+                        os.unlink(os.path.join(cache, pyc))
+
+    def at_head(self, project_dir, argv_of, n):
+        """Bring a -head project's database to head, untimed, once.
+
+        The tool autogenerates its own initial revision from the empty
+        database and upgrades to it; the database must then hold the N
+        tables and indexes.  Kept while it does, for the next run.
+        """
+        db = self.project_db(project_dir)
+        have = self.scripts(project_dir)
+        if len(have) == 1:
+            rev = have[0].split("_", 1)[0]
+            if self.sqlite_state(db, "alembic_version") == (n, n, [rev]):
+                return have
+        self.drop_scripts(project_dir, have)
+        self.remove_sqlite(db)
+        self.untimed(argv_of("revision", "--autogenerate", "-m", "initial"),
+                     project_dir)
+        self.untimed(argv_of("upgrade", "head"), project_dir)
+        have = self.scripts(project_dir)
+        got = self.sqlite_state(db, "alembic_version")
+        if len(have) != 1 or got != (n, n, [have[0].split("_", 1)[0]]):
+            raise measure.RunFailed(
+                "%s: after autogenerating and upgrading, the versions "
+                "folder holds %r and the database %r (tables, indexes, "
+                "versions)" % (project_dir, have, got))
+        return have
+
+    def cell_autogen(self, n):
+        """revision --autogenerate from an empty database and check on one
+        at head, for an N-table schema on SQLite (gen_project.py --autogen).
+
+        Alembic 1.8 has no `check` (it came in 1.9): its check is
+        `revision --autogenerate` on the database at head, the same
+        comparison, writing an empty revision.  Every script a run writes
+        is verified and deleted after it, untimed, so that each run starts
+        from the same files.
+        """
+        c = Cell("autogen", "sqlite", "schema", n)
+        proj = self.generate_autogen(n)
+
+        def revision_check(project_dir, tool, keep, count_re, want, what):
+            """After a timed autogenerate: one new script, holding WANT
+            matches of COUNT_RE; the database untouched.  Deletes it."""
+            db = self.project_db(project_dir)
+            state = self.sqlite_state(db, "alembic_version")
+
+            def check():
+                new = [s for s in self.scripts(project_dir)
+                       if s not in keep]
+                if len(new) != 1:
+                    raise measure.RunFailed("%d new scripts in %s/versions, "
+                                            "not 1" % (len(new), project_dir))
+                with open(os.path.join(project_dir, "versions",
+                                       new[0])) as f:
+                    text = f.read()
+                self.drop_scripts(project_dir, new)
+                got = len(re.findall(count_re, text, re.M))
+                if got != want:
+                    raise measure.RunFailed("the new script %s holds %d %s, "
+                                            "not %d" % (new[0], got, what,
+                                                        want))
+                after = self.sqlite_state(db, "alembic_version")
+                if after != state:
+                    raise measure.RunFailed("the database went from %r to "
+                                            "%r" % (state, after))
+            return check
+
+        def log_says(tool, text):
+            def check():
+                with open(os.path.join(self.work, "last-%s.log" % tool)) as f:
+                    if text not in f.read():
+                        raise measure.RunFailed("the output does not say %r"
+                                                % text)
+            return check
+
+        def both(*checks):
+            def check():
+                for ck in checks:
+                    ck()
+            return check
+
+        def resetter(empty_dir, head_dir, head_keep):
+            def reset():
+                self.remove_sqlite(self.project_db(empty_dir))
+                for d, keep in ((empty_dir, []), (head_dir, head_keep)):
+                    stray = [s for s in self.scripts(d) if s not in keep]
+                    if stray:
+                        self.drop_scripts(d, stray)
+            return reset
+
+        tools = [("retort", lambda *a: [self.retort] + list(a),
+                  r"^CREATE TABLE ", "CREATE TABLE statements")]
+        if self.has("alembic"):
+            tools.append(("alembic", self.alembic_argv,
+                          r"^\s*op\.create_table\(", "op.create_table()"))
+        for tool, argv_of, count_re, what in tools:
+            empty = os.path.join(proj, tool)
+            head = os.path.join(proj, tool + "-head")
+            reset = resetter(empty, head, [])
+            reset()
+            keep = self.at_head(head, argv_of, n)
+            reset = resetter(empty, head, keep)
+            steps = [Step("autogenerate",
+                          argv_of("revision", "--autogenerate", "-m", "x"),
+                          empty, check=revision_check(
+                              empty, tool, [], count_re, n, what))]
+            if tool == "retort":
+                steps.append(Step(
+                    "check", argv_of("check"), head,
+                    check=both(log_says(tool, "No new upgrade operations "
+                                              "detected."),
+                               self.checker("sqlite", self.project_db(head),
+                                            "alembic_version", n,
+                                            [keep[0].split("_", 1)[0]]))))
+            else:
+                # nothing to do: no op.* call in the new script at all
+                steps.append(Step(
+                    "check", argv_of("revision", "--autogenerate", "-m",
+                                     "check"), head,
+                    check=revision_check(head, tool, keep, r"^\s*op\.", 0,
+                                         "op.* calls")))
+            c.add(tool, tool, steps, reset)
+        if self.has("floor"):
+            # the floor: SQLite itself running the desired schema, in one
+            # transaction as retort's scratch load does; both commands
+            # pay it once
+            load = os.path.join(proj, "floor-load.sql")
+            with open(os.path.join(proj, "retort", "schema.sql")) as f:
+                body = f.read()
+            with open(load, "w") as f:
+                f.write("BEGIN;\n" + body + "\nCOMMIT;\n")
+            argv = [self.sqlite3, ":memory:"]
+            c.add("floor", "sqlite3",
+                  [Step("autogenerate", argv, proj, stdin=load),
+                   Step("check", argv, proj, stdin=load)])
+        return c
+
     def verify_floor(self, proj, reset):
         """The floor scripts send what retort sends (bench/floor.py)."""
         reset()
@@ -607,7 +803,11 @@ class Bench:
     # --- the plan ------------------------------------------------------------
 
     def grows(self, key, tool, cell):
-        """Whether TOOL may run at the next size of KEY's series."""
+        """Whether TOOL may run at the next size of KEY's series.  The
+        floor keeps running while retort does: without it, retort's
+        growth at that size could not be told from the database's."""
+        if tool == "floor" and "retort" in cell.tools:
+            return
         ms = cell.per_round_ms.get(tool)
         if ms is not None and ms * 10 > self.opts.cap * 1000:
             self.stop_at[(key, tool)] = (
@@ -651,6 +851,9 @@ class Bench:
                         self.hyperfine_one(c, step)
 
     def callgrind(self, cell, step):
+        if cell.group == "autogen":
+            # no stray script, an empty database; the same after
+            cell.reset["retort"]()
         if cell.group == "sqlite":
             # from the state the step expects
             self.remove_sqlite(self.sqlite_db(os.path.dirname(step.cwd)))
@@ -674,6 +877,8 @@ class Bench:
             os.unlink(out)
         except FileNotFoundError:
             pass
+        if cell.group == "autogen":
+            cell.reset["retort"]()
 
     def hyperfine_one(self, cell, step):
         js = os.path.join(self.work, "hyperfine.json")
@@ -729,6 +934,14 @@ class Bench:
                     self.stop_pg()
             else:
                 self.missing["postgresql"] = "no PostgreSQL server"
+        if "autogen" in o.groups:
+            tables = [n for n in sizes if n <= AUTOGEN_MAX_N]
+            if len(tables) < len(sizes):
+                self.missing["autogen above N=%d" % AUTOGEN_MAX_N] = (
+                    "not run at N=%s (the group stops at %d tables)"
+                    % (", ".join(str(n) for n in sizes
+                                 if n > AUTOGEN_MAX_N), AUTOGEN_MAX_N))
+            self.series("autogen", self.cell_autogen, tables)
         self.extras()
         self.load_end = loadavg()
         report.write(self)
@@ -767,9 +980,9 @@ def parse_args(argv):
     ap.add_argument("--out", default=os.path.join(BENCH_DIR, "results"))
     o = ap.parse_args(argv)
     try:
-        o.sizes = sorted(int(x) for x in o.sizes.split())
+        o.sizes = sorted(int(x) for x in o.sizes.replace(",", " ").split())
     except ValueError:
-        ap.error("--sizes: numbers, e.g. \"10 100 1000\"")
+        ap.error("--sizes: numbers, e.g. \"10 100 1000\" or 10,100,1000")
     if not o.sizes or min(o.sizes) < 1:
         ap.error("--sizes: at least one size, each at least 1")
     o.groups = o.groups.split()

@@ -10,10 +10,11 @@ the path of every chart it wrote, one a line.
 bench.tsv is tab-separated with a header line; the columns are found by
 name, so their order does not matter:
 
-    scenario  current | heads | history | upgrade | downgrade
+    scenario  current | heads | history | upgrade | downgrade |
+              autogenerate | check
     dialect   sqlite | postgresql
-    shape     linear | branchy
-    n         number of revisions
+    shape     linear | branchy | schema (the autogen group)
+    n         number of revisions (schema: of tables)
     tool      retort | alembic | dbmate | sqlite3 | psql (the last two are
               the raw floor: the database's own client running the SQL)
     runs      number of timed runs
@@ -30,7 +31,8 @@ The charts:
     upgrade-postgresql.png   the same on PostgreSQL
     memory.png            peak RSS against N, current and upgrade, SQLite
     headline.png          how many times faster retort is than Alembic per
-                          scenario, and retort against the raw floor (the
+                          scenario (autogenerate and check included), and
+                          retort against the raw floor (the
                           pairwise ratios of ratios.tsv when it is there,
                           else the ratio of the medians)
 
@@ -748,24 +750,28 @@ def read_ratios(outdir):
 RATIOS = {}
 
 
-def paired(sc, dia, n, num, den, fallback):
+def paired(sc, dia, n, num, den, fallback, shape="linear"):
     """The pairwise ratio from ratios.tsv, else the ratio of the medians."""
-    return RATIOS.get((sc, dia, "linear", n, num, den), fallback)
+    return RATIOS.get((sc, dia, shape, n, num, den), fallback)
 
 
 def chart_headline(data, terminal):
     rows = []   # (label, n, alembic/retort, (retort/floor, n) or None)
-    cases = [(sc, "sqlite") for sc in ("current", "heads", "history")]
-    cases += [(sc, dia) for dia in DIALECTS for sc in ("upgrade", "downgrade")]
-    for sc, dia in cases:
-        retort = cells_for(data, sc, dia, "linear", "retort")
-        alembic = cells_for(data, sc, dia, "linear", "alembic")
-        floor = cells_for(data, sc, dia, "linear", FLOOR[dia])
+    tables = False  # whether a row's N counts tables (autogen)
+    cases = [(sc, "sqlite", "linear") for sc in ("current", "heads", "history")]
+    cases += [(sc, dia, "linear") for dia in DIALECTS
+              for sc in ("upgrade", "downgrade")]
+    # the autogen group: N is a number of tables there
+    cases += [(sc, "sqlite", "schema") for sc in ("autogenerate", "check")]
+    for sc, dia, shape in cases:
+        retort = cells_for(data, sc, dia, shape, "retort")
+        alembic = cells_for(data, sc, dia, shape, "alembic")
+        floor = cells_for(data, sc, dia, shape, FLOOR[dia])
         n = pick_n(retort, alembic)
         if n is None:
             continue
         ratio = paired(sc, dia, n, "alembic", "retort",
-                       alembic[n].median / retort[n].median)
+                       alembic[n].median / retort[n].median, shape)
         fr = None
         if sc in ("upgrade", "downgrade"):
             nf = n if n in floor else pick_n(retort, floor)
@@ -777,6 +783,7 @@ def chart_headline(data, terminal):
         label = sc if sc in ("current", "heads", "history") \
             else "%s, %s" % (sc, DIALECTS[dia])
         rows.append((label, n, ratio, fr))
+        tables = tables or shape == "schema"
     if not rows:
         return None, "no scenario has both retort and alembic figures (linear)"
 
@@ -816,6 +823,9 @@ def chart_headline(data, terminal):
     xhi = xlo * 10.0 ** decades
 
     title = "retort vs Alembic: how many times faster (median wall clock, linear history"
+    if tables:
+        title = ("retort vs Alembic: how many times faster (median wall clock, "
+                 "N revisions or tables")
     title += ", N = %d)" % ns.pop() if same_n else ")"
     s.add("set multiplot title %s font %s" % (gp_str(title), s.font(13)))
     s.add("set lmargin at screen %s" % num(left))

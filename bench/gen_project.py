@@ -5,6 +5,8 @@
                    [--ddl table|table+index] [--url URL]
                    [--transaction-per-migration] [--psql]
                    [--dbmate] [--floor sqlite|postgresql]
+    gen_project.py --autogen --n N --out DIR [--url URL]
+                   [--retort-head-url URL] [--alembic-head-url URL]
 
 writes two equivalent projects:
 
@@ -57,6 +59,27 @@ Shapes:
            lanes.  At N = 10000 that is about 20 merge points of 100
            parents, each also a branch point of 100 children; the last,
            unfinished block leaves up to W heads.
+
+--autogen writes, instead of a history, a desired schema of N tables for
+`revision --autogenerate` and `check` (see autogen() below):
+
+    DIR/schema.sql             the schema: CREATE TABLE and CREATE INDEX
+    DIR/retort/                alembic.ini (sqlalchemy.url = --url,
+                               target_schema = schema.sql), schema.sql,
+                               an empty versions/
+    DIR/alembic/               alembic.ini, the same schema as SQLAlchemy
+                               declarative models (models.py), env.py with
+                               target_metadata = Base.metadata,
+                               script.py.mako, an empty versions/
+    DIR/retort-head/, DIR/alembic-head/   the same, on the databases of
+                               --retort-head-url and --alembic-head-url
+                               (default: head.db beside each), which the
+                               bench brings to head first
+
+Table i (t_0000, t_0001, ...) has an INTEGER primary key, a NOT NULL
+VARCHAR(50) with an index (ix_t_<i>_name), a TEXT column under a named
+UNIQUE constraint, an INTEGER under a named CHECK and, from the second
+table on, a foreign key to table i-1 with ON DELETE CASCADE.
 
 Only the Python standard library is used.
 """
@@ -348,6 +371,161 @@ def render_floor(txs):
     return "".join("".join(st + ";\n" for st in tx) for tx in txs)
 
 
+# --- autogenerate: a desired schema ------------------------------------------
+
+
+def autogen_table(i):
+    """Table i of the desired schema: (its SQL statements, its model)."""
+    t = "t_%04d" % i
+    cols = ["    id INTEGER PRIMARY KEY",
+            "    name VARCHAR(50) NOT NULL",
+            "    code TEXT",
+            "    qty INTEGER",
+            "    parent_id INTEGER",
+            "    CONSTRAINT uq_%s_code UNIQUE (code)" % t,
+            "    CONSTRAINT ck_%s_qty CHECK (qty >= 0)" % t]
+    fk = ""
+    if i > 0:
+        parent = "t_%04d" % (i - 1)
+        cols.append("    CONSTRAINT fk_%s_parent FOREIGN KEY (parent_id) "
+                    "REFERENCES %s (id) ON DELETE CASCADE" % (t, parent))
+        fk = (',\n                       ForeignKey("%s.id", '
+              'ondelete="CASCADE",\n                                  '
+              'name="fk_%s_parent")' % (parent, t))
+    sql = ["CREATE TABLE %s (\n%s\n)" % (t, ",\n".join(cols)),
+           "CREATE INDEX ix_%s_name ON %s (name)" % (t, t)]
+    model = (
+        "class T%04d(Base):\n"
+        "    __tablename__ = %r\n"
+        "    __table_args__ = (\n"
+        "        UniqueConstraint(\"code\", name=\"uq_%s_code\"),\n"
+        "        CheckConstraint(\"qty >= 0\", name=\"ck_%s_qty\"),\n"
+        "        Index(\"ix_%s_name\", \"name\"),\n"
+        "    )\n"
+        "    id = Column(Integer, primary_key=True)\n"
+        "    name = Column(String(50), nullable=False)\n"
+        "    code = Column(Text)\n"
+        "    qty = Column(Integer)\n"
+        "    parent_id = Column(Integer%s)\n"
+        % (i, t, t, t, t, fk))
+    return sql, model
+
+
+MODELS_HEAD = '''"""The desired schema of a generated benchmark project,
+as SQLAlchemy declarative models (bench/gen_project.py --autogen)."""
+from sqlalchemy import (CheckConstraint, Column, ForeignKey, Index, Integer,
+                        String, Text, UniqueConstraint)
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+'''
+
+# env.py for autogenerate: the online path of Alembic's generic template,
+# with the models' metadata as the target.
+AUTOGEN_ENV_PY = '''"""Alembic environment of a generated benchmark project:
+autogenerate against the models of models.py."""
+import os
+import sys
+from logging.config import fileConfig
+
+from sqlalchemy import engine_from_config, pool
+
+from alembic import context
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import models  # noqa: E402
+
+# the foreign keys form one long chain (see bench/gen_project.py)
+sys.setrecursionlimit(@LIMIT@)
+
+config = context.config
+if config.config_file_name is not None:
+    fileConfig(config.config_file_name)
+
+target_metadata = models.Base.metadata
+
+
+def offline():
+    context.configure(url=config.get_main_option("sqlalchemy.url"),
+                      target_metadata=target_metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def online():
+    engine = engine_from_config(config.get_section(config.config_ini_section),
+                                prefix="sqlalchemy.", poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection,
+                          target_metadata=target_metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    offline()
+else:
+    online()
+'''
+
+# The Mako template `alembic revision` renders a new script from.
+SCRIPT_MAKO = '''"""${message}
+
+Revision ID: ${up_revision}
+Revises: ${down_revision | comma,n}
+Create Date: ${create_date}
+
+"""
+from alembic import op
+import sqlalchemy as sa
+${imports if imports else ""}
+
+revision = ${repr(up_revision)}
+down_revision = ${repr(down_revision)}
+branch_labels = ${repr(branch_labels)}
+depends_on = ${repr(depends_on)}
+
+
+def upgrade():
+    ${upgrades if upgrades else "pass"}
+
+
+def downgrade():
+    ${downgrades if downgrades else "pass"}
+'''
+
+
+def autogen(out, n, url, head_urls):
+    """Write the --autogen projects (see the docstring at the top)."""
+    sql, models = [], [MODELS_HEAD]
+    for i in range(n):
+        statements_i, model = autogen_table(i)
+        sql += [st + ";\n" for st in statements_i]
+        models.append("\n\n" + model)
+    schema = "".join(sql)
+    os.makedirs(out, exist_ok=True)
+    write(os.path.join(out, "schema.sql"), schema)
+    # Reflecting a table, SQLAlchemy first reflects the table its foreign
+    # key names, recursively: on the chain t_0000 <- t_0001 <- ... that is
+    # a few Python frames a table, past Python's default limit of 1,000
+    # frames from about 200 tables on (RecursionError; Python 3.11,
+    # SQLAlchemy 1.4).  A project of this shape needs a higher limit for
+    # Alembic to compare it at all.
+    env_py = AUTOGEN_ENV_PY.replace("@LIMIT@", str(max(1000, 20 * n + 1000)))
+    for kind, u, hu in (("", url, url), ("-head",) + tuple(head_urls)):
+        rdir = os.path.join(out, "retort" + kind)
+        adir = os.path.join(out, "alembic" + kind)
+        for d in (rdir, adir):
+            os.makedirs(os.path.join(d, "versions"), exist_ok=True)
+        write(os.path.join(rdir, "alembic.ini"), INI.replace(
+            "@URL@", u + "\ntarget_schema = %(here)s/schema.sql"))
+        write(os.path.join(rdir, "schema.sql"), schema)
+        write(os.path.join(adir, "alembic.ini"), INI.replace("@URL@", hu))
+        write(os.path.join(adir, "env.py"), env_py)
+        write(os.path.join(adir, "models.py"), "".join(models))
+        write(os.path.join(adir, "script.py.mako"), SCRIPT_MAKO)
+
+
 def write(path, text):
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
@@ -355,8 +533,16 @@ def write(path, text):
 
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--shape", choices=("linear", "branchy"), required=True)
-    ap.add_argument("--n", type=int, required=True, help="revisions")
+    ap.add_argument("--shape", choices=("linear", "branchy"))
+    ap.add_argument("--autogen", action="store_true",
+                    help="write a desired schema of N tables for "
+                    "revision --autogenerate and check instead")
+    ap.add_argument("--retort-head-url", help="--autogen: sqlalchemy.url "
+                    "of retort-head/ (default: SQLite head.db there)")
+    ap.add_argument("--alembic-head-url", help="--autogen: sqlalchemy.url "
+                    "of alembic-head/ (default: SQLite head.db there)")
+    ap.add_argument("--n", type=int, required=True,
+                    help="revisions (--autogen: tables)")
     ap.add_argument("--out", required=True, help="output directory")
     ap.add_argument("--width", type=int, help="branchy: parallel lanes")
     ap.add_argument("--segment", type=int, default=5,
@@ -377,6 +563,19 @@ def main(argv):
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("--n must be at least 1")
+    if args.autogen:
+        if args.shape or args.floor or args.psql or args.dbmate:
+            ap.error("--autogen writes a schema, not a history: no --shape, "
+                     "--floor, --psql or --dbmate")
+        # ConfigParser interpolates %: a literal one in a URL is %%
+        ini_url = lambda u, default: u.replace("%", "%%") if u else default
+        head = "sqlite:///%(here)s/head.db"
+        autogen(args.out, args.n, ini_url(args.url, SQLITE_URL),
+                (ini_url(args.retort_head_url, head),
+                 ini_url(args.alembic_head_url, head)))
+        return 0
+    if not args.shape:
+        ap.error("--shape is required (or --autogen)")
     for opt, given in (("--psql", args.psql), ("--floor", args.floor),
                        ("--dbmate", args.dbmate)):
         if given and args.shape != "linear":
