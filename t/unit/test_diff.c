@@ -12,100 +12,7 @@
 
 /* ---- building catalogs ------------------------------------------------ */
 
-static void split(struct rt_strvec *v, const char *csv)
-{
-	const char *p = csv;
-
-	while (p && *p) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		char *item = rt_xstrndup(p, len);
-
-		rt_strvec_push_nodup(v, item);
-		p = comma ? comma + 1 : NULL;
-	}
-}
-
-static struct rt_cat_column *col(struct rt_cat_table *t, const char *name,
-                                 const char *type)
-{
-	struct rt_cat_column *c = rt_cat_table_add_column(t, name);
-
-	c->type = rt_xstrdup(type);
-	return c;
-}
-
-static struct rt_cat_column *col_nn(struct rt_cat_table *t, const char *name,
-                                    const char *type)
-{
-	struct rt_cat_column *c = col(t, name, type);
-
-	c->not_null = true;
-	return c;
-}
-
-static void set(char **field, const char *value)
-{
-	free(*field);
-	*field = value ? rt_xstrdup(value) : NULL;
-}
-
-static void pk(struct rt_cat_table *t, const char *name, const char *cols)
-{
-	split(&rt_cat_table_set_primary_key(t, name)->columns, cols);
-}
-
-static void uq(struct rt_cat_table *t, const char *name, const char *cols)
-{
-	split(&rt_cat_table_add_unique(t, name)->columns, cols);
-}
-
-static struct rt_cat_fk *fk(struct rt_cat_table *t, const char *name,
-                            const char *cols, const char *ref,
-                            const char *ref_cols)
-{
-	struct rt_cat_fk *f = rt_cat_table_add_fk(t, name);
-
-	split(&f->columns, cols);
-	f->ref_table = rt_xstrdup(ref);
-	split(&f->ref_columns, ref_cols);
-	return f;
-}
-
-static struct rt_cat_index *ix(struct rt_cat_table *t, const char *name,
-                               bool unique, const char *keys, const char *where)
-{
-	struct rt_cat_index *i = rt_cat_table_add_index(t, name);
-
-	i->unique = unique;
-	split(&i->keys, keys);
-	i->where = where ? rt_xstrdup(where) : NULL;
-	return i;
-}
-
-/* id INTEGER primary key, then `cols` as "name type" pairs. */
-static struct rt_cat_table *simple(struct rt_catalog *cat, const char *name,
-                                   const char *cols)
-{
-	struct rt_cat_table *t = rt_catalog_add_table(cat, name);
-	struct rt_strvec v = RT_STRVEC_INIT;
-	bool pg = cat->dialect == RT_DIALECT_POSTGRESQL;
-
-	col_nn(t, "id", pg ? "integer" : "INTEGER");
-	split(&v, cols);
-	for (size_t i = 0; i < v.nr; i++) {
-		const char *sp = strchr(v.v[i], ' ');
-		char *n = rt_xstrndup(v.v[i], (size_t)(sp - v.v[i]));
-
-		col(t, n, sp + 1);
-		free(n);
-	}
-	rt_strvec_clear(&v);
-	pk(t, NULL, "id");
-	if (pg) /* PostgreSQL names every constraint */
-		t->primary_key->name = rt_xstrfmt("%s_pkey", name);
-	return t;
-}
+#include "catalog_fixture.h"
 
 static struct rt_cat_table *find(struct rt_catalog *cat, const char *name)
 {
@@ -324,10 +231,10 @@ static void same_schema(struct rt_catalog *cat)
 {
 	struct rt_cat_table *t;
 
-	simple(cat, "user", "name TEXT");
-	t = simple(cat, "address", "user_id INTEGER,street TEXT");
-	fk(t, NULL, "user_id", "user", "id")->on_delete = RT_FK_CASCADE;
-	ix(t, "ix_street", false, "street", NULL);
+	cf_simple(cat, "user", "name TEXT");
+	t = cf_simple(cat, "address", "user_id INTEGER,street TEXT");
+	cf_fk(t, NULL, "user_id", "user", "id")->on_delete = RT_FK_CASCADE;
+	cf_ix(t, "ix_street", false, "street", NULL);
 	rt_cat_table_add_check(t, NULL, "length(street) > 2");
 	rt_catalog_add_view(cat, "v", "SELECT * FROM address");
 }
@@ -346,17 +253,17 @@ static void test_tables_added_referenced_first(void **state)
 	struct pair *p = *state;
 	struct rt_cat_table *t;
 
-	simple(&p->a, "keep", "x TEXT");
-	simple(&p->b, "keep", "x TEXT");
+	cf_simple(&p->a, "keep", "x TEXT");
+	cf_simple(&p->b, "keep", "x TEXT");
 	/* a -> b -> c, and d -> keep: name order is not creation order */
-	t = simple(&p->b, "a", "b_id INTEGER");
-	fk(t, NULL, "b_id", "b", "id");
-	ix(t, "ix_a_b", false, "b_id", NULL);
-	t = simple(&p->b, "b", "c_id INTEGER");
-	fk(t, NULL, "c_id", "c", "id");
-	simple(&p->b, "c", "name TEXT");
-	t = simple(&p->b, "d", "keep_id INTEGER");
-	fk(t, NULL, "keep_id", "keep", "id");
+	t = cf_simple(&p->b, "a", "b_id INTEGER");
+	cf_fk(t, NULL, "b_id", "b", "id");
+	cf_ix(t, "ix_a_b", false, "b_id", NULL);
+	t = cf_simple(&p->b, "b", "c_id INTEGER");
+	cf_fk(t, NULL, "c_id", "c", "id");
+	cf_simple(&p->b, "c", "name TEXT");
+	t = cf_simple(&p->b, "d", "keep_id INTEGER");
+	cf_fk(t, NULL, "keep_id", "keep", "id");
 	check_pair(&p->a, &p->b,
 	           "added table 'c'\n"
 	           "added table 'b'\n"
@@ -381,12 +288,12 @@ static void build_cycle(struct rt_catalog *cat)
 {
 	struct rt_cat_table *t;
 
-	t = simple(cat, "x", "y_id INTEGER");
-	fk(t, cat->dialect == RT_DIALECT_POSTGRESQL ? "x_y_fk" : NULL, "y_id",
-	   "y", "id");
-	t = simple(cat, "y", "x_id INTEGER");
-	fk(t, cat->dialect == RT_DIALECT_POSTGRESQL ? "y_x_fk" : NULL, "x_id",
-	   "x", "id");
+	t = cf_simple(cat, "x", "y_id INTEGER");
+	cf_fk(t, cat->dialect == RT_DIALECT_POSTGRESQL ? "x_y_fk" : NULL,
+	      "y_id", "y", "id");
+	t = cf_simple(cat, "y", "x_id INTEGER");
+	cf_fk(t, cat->dialect == RT_DIALECT_POSTGRESQL ? "y_x_fk" : NULL,
+	      "x_id", "x", "id");
 }
 
 static void test_cycle_sqlite(void **state)
@@ -423,14 +330,14 @@ static void test_columns(void **state)
 	struct rt_cat_table *t;
 	struct rt_cat_column *c;
 
-	t = simple(&p->a, "t",
-	           "a VARCHAR(10),b INTEGER,old_name TEXT,gone BLOB,n TEXT");
-	set(&rt_cat_table_find_column(t, "n")->collation, "NOCASE");
-	t = simple(&p->b, "t",
-	           "a TEXT,b INTEGER,n TEXT,new_name TEXT,extra INTEGER");
+	t = cf_simple(&p->a, "t",
+	              "a VARCHAR(10),b INTEGER,old_name TEXT,gone BLOB,n TEXT");
+	cf_set(&rt_cat_table_find_column(t, "n")->collation, "NOCASE");
+	t = cf_simple(&p->b, "t",
+	              "a TEXT,b INTEGER,n TEXT,new_name TEXT,extra INTEGER");
 	c = rt_cat_table_find_column(t, "b");
 	c->not_null = true;
-	set(&c->default_expr, "0");
+	cf_set(&c->default_expr, "0");
 	check_pair(&p->a, &p->b,
 	           "removed column 't.old_name'\n"
 	           "removed column 't.gone'\n"
@@ -484,8 +391,8 @@ static void test_type_changes_postgres(void **state)
 
 		rt_catalog_init(&a, RT_DIALECT_POSTGRESQL);
 		rt_catalog_init(&b, RT_DIALECT_POSTGRESQL);
-		col(rt_catalog_add_table(&a, "t"), "c", cases[i].from);
-		col(rt_catalog_add_table(&b, "t"), "c", cases[i].to);
+		cf_col(rt_catalog_add_table(&a, "t"), "c", cases[i].from);
+		cf_col(rt_catalog_add_table(&b, "t"), "c", cases[i].to);
 		text = diff_text(&a, &b, &ch);
 		assert_int_equal(ch.nr, 1);
 		if (ch.items[0].destructive != cases[i].destructive)
@@ -507,19 +414,19 @@ static void test_identity_serial_generated(void **state)
 	struct rt_cat_column *c;
 
 	t = rt_catalog_add_table(&p->a, "t");
-	col_nn(t, "id", "integer")->serial = true;
-	col_nn(t, "n", "integer");
-	c = col(t, "g", "integer");
-	set(&c->generated, "n * 2");
+	cf_col_nn(t, "id", "integer")->serial = true;
+	cf_col_nn(t, "n", "integer");
+	c = cf_col(t, "g", "integer");
+	cf_set(&c->generated, "n * 2");
 	c->generated_stored = true;
-	ix(t, "ix_g", false, "g", NULL);
+	cf_ix(t, "ix_g", false, "g", NULL);
 	t = rt_catalog_add_table(&p->b, "t");
-	col_nn(t, "id", "integer");
-	col_nn(t, "n", "integer")->identity = RT_IDENTITY_ALWAYS;
-	c = col(t, "g", "integer");
-	set(&c->generated, "n * 4");
+	cf_col_nn(t, "id", "integer");
+	cf_col_nn(t, "n", "integer")->identity = RT_IDENTITY_ALWAYS;
+	c = cf_col(t, "g", "integer");
+	cf_set(&c->generated, "n * 4");
 	c->generated_stored = true;
-	ix(t, "ix_g", false, "g", NULL);
+	cf_ix(t, "ix_g", false, "g", NULL);
 	check_pair(&p->a, &p->b,
 	           "removed index 'ix_g' on 't' (g) (re-done for the change "
 	           "of 'g')\n"
@@ -558,13 +465,13 @@ static void test_generated_to_plain(void **state)
 	char *text, *fl;
 
 	t = rt_catalog_add_table(&p->a, "t");
-	col(t, "n", "integer");
-	c = col(t, "h", "integer");
-	set(&c->generated, "n * 3");
+	cf_col(t, "n", "integer");
+	c = cf_col(t, "h", "integer");
+	cf_set(&c->generated, "n * 3");
 	c->generated_stored = true;
 	t = rt_catalog_add_table(&p->b, "t");
-	col(t, "n", "integer");
-	col(t, "h", "integer");
+	cf_col(t, "n", "integer");
+	cf_col(t, "h", "integer");
 	text = diff_text(&p->a, &p->b, NULL);
 	assert_string_equal(text, "'t.h' is no longer generated (was n * 3)\n");
 	free(text);
@@ -582,29 +489,29 @@ static void test_constraints(void **state)
 	struct pair *p = *state;
 	struct rt_cat_table *t;
 
-	simple(&p->a, "p", "code TEXT");
-	simple(&p->b, "p", "code TEXT");
-	t = simple(&p->a, "t", "a INTEGER,b TEXT,c TEXT");
-	uq(t, NULL, "b");
-	uq(t, "uq_c", "c");
+	cf_simple(&p->a, "p", "code TEXT");
+	cf_simple(&p->b, "p", "code TEXT");
+	t = cf_simple(&p->a, "t", "a INTEGER,b TEXT,c TEXT");
+	cf_uq(t, NULL, "b");
+	cf_uq(t, "uq_c", "c");
 	rt_cat_table_add_check(t, NULL, "a > 0");
 	rt_cat_table_add_check(t, "ck_b", "b <> ''");
-	fk(t, NULL, "a", "p", "id");
-	ix(t, "ix_a", false, "a", NULL);
-	ix(t, "ix_b", true, "b", "b IS NOT NULL");
-	t = simple(&p->b, "t", "a INTEGER,b TEXT,c TEXT");
-	uq(t, NULL, "b");
-	uq(t, "uq_c", "b,c"); /* same name, new columns */
+	cf_fk(t, NULL, "a", "p", "id");
+	cf_ix(t, "ix_a", false, "a", NULL);
+	cf_ix(t, "ix_b", true, "b", "b IS NOT NULL");
+	t = cf_simple(&p->b, "t", "a INTEGER,b TEXT,c TEXT");
+	cf_uq(t, NULL, "b");
+	cf_uq(t, "uq_c", "b,c"); /* same name, new columns */
 	rt_cat_table_add_check(t, NULL, "a >= 0"); /* unnamed: by content */
 	rt_cat_table_add_check(t, "ck_b", "b <> ''");
-	fk(t, NULL, "a", "p", "id")->on_delete = RT_FK_CASCADE;
-	ix(t, "ix_a", false, "a DESC", NULL);
-	ix(t, "ix_b", true, "b", "b IS NOT NULL");
-	ix(t, "ix_lower_c", false, "(lower(c))", NULL);
+	cf_fk(t, NULL, "a", "p", "id")->on_delete = RT_FK_CASCADE;
+	cf_ix(t, "ix_a", false, "a DESC", NULL);
+	cf_ix(t, "ix_b", true, "b", "b IS NOT NULL");
+	cf_ix(t, "ix_lower_c", false, "(lower(c))", NULL);
 	/* primary key moves */
 	t = find(&p->b, "t");
 	rt_strvec_clear(&t->primary_key->columns);
-	split(&t->primary_key->columns, "id,a");
+	cf_split(&t->primary_key->columns, "id,a");
 	check_pair(&p->a, &p->b,
 	           "removed foreign key on 't' (a) referencing 'p' (id)\n"
 	           "removed index 'ix_a' on 't' (a)\n"
@@ -638,18 +545,18 @@ static void test_fk_redone_for_key(void **state)
 	struct pair *p = *state;
 	struct rt_cat_table *t;
 
-	t = simple(&p->a, "parent", "code text");
-	uq(t, "parent_code_key", "code");
-	t = simple(&p->a, "child", "code text");
-	fk(t, "child_code_fkey", "code", "parent", "code");
-	t = simple(&p->b, "parent", "code text,extra text");
-	uq(t, "parent_code_key", "code");
+	t = cf_simple(&p->a, "parent", "code text");
+	cf_uq(t, "parent_code_key", "code");
+	t = cf_simple(&p->a, "child", "code text");
+	cf_fk(t, "child_code_fkey", "code", "parent", "code");
+	t = cf_simple(&p->b, "parent", "code text,extra text");
+	cf_uq(t, "parent_code_key", "code");
 	t = find(&p->b, "parent");
 	/* the key gets deferrable-ish: here, simply renamed */
 	free(t->uniques[0].name);
 	t->uniques[0].name = rt_xstrdup("parent_code_uq");
-	t = simple(&p->b, "child", "code text");
-	fk(t, "child_code_fkey", "code", "parent", "code");
+	t = cf_simple(&p->b, "child", "code text");
+	cf_fk(t, "child_code_fkey", "code", "parent", "code");
 	check_pair(&p->a, &p->b,
 	           "removed foreign key 'child_code_fkey' on 'child' (code) "
 	           "referencing 'parent' (code) (re-done for the change of "
@@ -679,10 +586,10 @@ static void test_views(void **state)
 {
 	struct pair *p = *state;
 
-	simple(&p->a, "t", "a TEXT");
-	simple(&p->a, "u", "b TEXT");
-	simple(&p->b, "t", "a TEXT,c TEXT"); /* changes */
-	simple(&p->b, "u", "b TEXT"); /* does not */
+	cf_simple(&p->a, "t", "a TEXT");
+	cf_simple(&p->a, "u", "b TEXT");
+	cf_simple(&p->b, "t", "a TEXT,c TEXT"); /* changes */
+	cf_simple(&p->b, "u", "b TEXT"); /* does not */
 	/* v_t reads t; v_top reads v_t; v_u reads only u */
 	rt_catalog_add_view(&p->a, "v_t", "SELECT a FROM \"t\" WHERE a <> 'u'");
 	rt_catalog_add_view(&p->a, "a_top", "SELECT * FROM v_t");
@@ -714,8 +621,8 @@ static void test_view_definition_changes(void **state)
 {
 	struct pair *p = *state;
 
-	simple(&p->a, "t", "a TEXT");
-	simple(&p->b, "t", "a TEXT");
+	cf_simple(&p->a, "t", "a TEXT");
+	cf_simple(&p->b, "t", "a TEXT");
 	rt_catalog_add_view(&p->a, "v", "SELECT a FROM t");
 	rt_catalog_add_view(&p->a, "w", "SELECT * FROM v");
 	rt_catalog_add_view(&p->b, "v", "SELECT a, id FROM t");
@@ -741,14 +648,14 @@ static void test_views_postgres(void **state)
 	struct pair *p = *state;
 	struct rt_cat_table *t;
 
-	simple(&p->a, "added", "a text");
-	simple(&p->b, "added", "a text,b text");
-	t = simple(&p->a, "checked", "a text");
-	t = simple(&p->b, "checked", "a text");
+	cf_simple(&p->a, "added", "a text");
+	cf_simple(&p->b, "added", "a text,b text");
+	t = cf_simple(&p->a, "checked", "a text");
+	t = cf_simple(&p->b, "checked", "a text");
 	rt_cat_table_add_check(t, "checked_a", "a <> ''");
 	rt_cat_table_find_column(t, "a")->not_null = true;
-	simple(&p->a, "retyped", "a text");
-	simple(&p->b, "retyped", "a character varying(5)");
+	cf_simple(&p->a, "retyped", "a text");
+	cf_simple(&p->b, "retyped", "a character varying(5)");
 	rt_catalog_add_view(&p->a, "v1", "SELECT a FROM added");
 	rt_catalog_add_view(&p->a, "v2", "SELECT a FROM checked");
 	rt_catalog_add_view(&p->a, "v3", "SELECT a FROM retyped");
@@ -780,14 +687,15 @@ static void test_enums(void **state)
 	struct pair *p = *state;
 	struct rt_cat_table *t;
 
-	split(&rt_catalog_add_enum(&p->a, "mood")->labels, "sad,ok");
-	split(&rt_catalog_add_enum(&p->a, "size")->labels, "s,m,l");
-	split(&rt_catalog_add_enum(&p->a, "old")->labels, "x");
-	split(&rt_catalog_add_enum(&p->b, "mood")->labels, "sad,meh,ok,happy");
-	split(&rt_catalog_add_enum(&p->b, "size")->labels, "s,l");
-	split(&rt_catalog_add_enum(&p->b, "new")->labels, "y");
-	t = simple(&p->a, "shirt", "size size");
-	t = simple(&p->b, "shirt", "size size");
+	cf_split(&rt_catalog_add_enum(&p->a, "mood")->labels, "sad,ok");
+	cf_split(&rt_catalog_add_enum(&p->a, "size")->labels, "s,m,l");
+	cf_split(&rt_catalog_add_enum(&p->a, "old")->labels, "x");
+	cf_split(&rt_catalog_add_enum(&p->b, "mood")->labels,
+	         "sad,meh,ok,happy");
+	cf_split(&rt_catalog_add_enum(&p->b, "size")->labels, "s,l");
+	cf_split(&rt_catalog_add_enum(&p->b, "new")->labels, "y");
+	t = cf_simple(&p->a, "shirt", "size size");
+	t = cf_simple(&p->b, "shirt", "size size");
 	rt_catalog_add_view(&p->a, "v", "SELECT size FROM shirt");
 	rt_catalog_add_view(&p->b, "v", "SELECT size FROM shirt");
 	(void)t;
@@ -827,12 +735,12 @@ static void test_sequences_and_comments(void **state)
 	s->cycle = true;
 	s = rt_catalog_add_sequence(&p->b, "new_seq");
 	s->data_type = rt_xstrdup("bigint");
-	t = simple(&p->a, "t", "a text");
-	set(&t->comment, "old");
-	t = simple(&p->b, "t", "a text");
-	set(&rt_cat_table_find_column(t, "a")->comment, "the a");
+	t = cf_simple(&p->a, "t", "a text");
+	cf_set(&t->comment, "old");
+	t = cf_simple(&p->b, "t", "a text");
+	cf_set(&rt_cat_table_find_column(t, "a")->comment, "the a");
 	rt_catalog_add_view(&p->a, "v", "SELECT 1");
-	set(&rt_catalog_add_view(&p->b, "v", "SELECT 1")->comment, "it's v");
+	cf_set(&rt_catalog_add_view(&p->b, "v", "SELECT 1")->comment, "it's v");
 	check_pair(&p->a, &p->b,
 	           "added sequence 'new_seq'\n"
 	           "changed sequence 'counter': type bigint -> integer, "
@@ -854,10 +762,10 @@ static void test_table_rename_hint(void **state)
 {
 	struct pair *p = *state;
 
-	simple(&p->a, "person", "name TEXT,age INTEGER");
-	simple(&p->a, "other", "x TEXT");
-	simple(&p->b, "people", "name TEXT,age INTEGER");
-	simple(&p->b, "other2", "x INTEGER"); /* different type: no hint */
+	cf_simple(&p->a, "person", "name TEXT,age INTEGER");
+	cf_simple(&p->a, "other", "x TEXT");
+	cf_simple(&p->b, "people", "name TEXT,age INTEGER");
+	cf_simple(&p->b, "other2", "x INTEGER"); /* different type: no hint */
 	/* dropped in the reverse of the creation order */
 	check_pair(&p->a, &p->b,
 	           "removed table 'person'\n"
@@ -882,14 +790,14 @@ static void test_drops_before_creates(void **state)
 	struct pair *p = *state;
 	struct rt_cat_table *t;
 
-	t = simple(&p->a, "old_t", "email TEXT");
-	ix(t, "ix_email", true, "email", NULL);
-	t = simple(&p->a, "kept", "a TEXT");
-	ix(t, "ix_kept", false, "a", NULL);
-	t = simple(&p->b, "new_t", "email TEXT,name TEXT");
-	ix(t, "ix_email", true, "email", NULL);
-	t = simple(&p->b, "kept", "a TEXT");
-	ix(t, "ix_kept", false, "a COLLATE NOCASE", NULL);
+	t = cf_simple(&p->a, "old_t", "email TEXT");
+	cf_ix(t, "ix_email", true, "email", NULL);
+	t = cf_simple(&p->a, "kept", "a TEXT");
+	cf_ix(t, "ix_kept", false, "a", NULL);
+	t = cf_simple(&p->b, "new_t", "email TEXT,name TEXT");
+	cf_ix(t, "ix_email", true, "email", NULL);
+	t = cf_simple(&p->b, "kept", "a TEXT");
+	cf_ix(t, "ix_kept", false, "a COLLATE NOCASE", NULL);
 	check_pair(&p->a, &p->b,
 	           "removed unique index 'ix_email' on 'old_t' (email)\n"
 	           "removed table 'old_t'\n"
@@ -910,8 +818,8 @@ static void test_table_options(void **state)
 	struct pair *p = *state;
 	struct rt_cat_table *t;
 
-	simple(&p->a, "t", "a TEXT");
-	t = simple(&p->b, "t", "a TEXT");
+	cf_simple(&p->a, "t", "a TEXT");
+	t = cf_simple(&p->b, "t", "a TEXT");
 	t->autoincrement = true;
 	t->strict = true;
 	check_pair(&p->a, &p->b,
@@ -927,11 +835,11 @@ static void test_drop_order(void **state)
 	struct pair *p = *state;
 	struct rt_cat_table *t;
 
-	t = simple(&p->a, "a_child", "p INTEGER");
-	fk(t, NULL, "p", "z_parent", "id");
-	t = simple(&p->a, "m_grandchild", "c INTEGER");
-	fk(t, NULL, "c", "a_child", "id");
-	simple(&p->a, "z_parent", "x TEXT");
+	t = cf_simple(&p->a, "a_child", "p INTEGER");
+	cf_fk(t, NULL, "p", "z_parent", "id");
+	t = cf_simple(&p->a, "m_grandchild", "c INTEGER");
+	cf_fk(t, NULL, "c", "a_child", "id");
+	cf_simple(&p->a, "z_parent", "x TEXT");
 	check_pair(&p->a, &p->b,
 	           "removed table 'm_grandchild'\n"
 	           "removed table 'a_child'\n"

@@ -28,100 +28,7 @@
 
 /* ---- building catalogs ------------------------------------------------ */
 
-static void split(struct rt_strvec *v, const char *csv)
-{
-	const char *p = csv;
-
-	while (p && *p) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		char *item = rt_xstrndup(p, len);
-
-		rt_strvec_push_nodup(v, item);
-		p = comma ? comma + 1 : NULL;
-	}
-}
-
-static struct rt_cat_column *col(struct rt_cat_table *t, const char *name,
-                                 const char *type)
-{
-	struct rt_cat_column *c = rt_cat_table_add_column(t, name);
-
-	c->type = rt_xstrdup(type);
-	return c;
-}
-
-static struct rt_cat_column *col_nn(struct rt_cat_table *t, const char *name,
-                                    const char *type)
-{
-	struct rt_cat_column *c = col(t, name, type);
-
-	c->not_null = true;
-	return c;
-}
-
-static void set(char **field, const char *value)
-{
-	free(*field);
-	*field = value ? rt_xstrdup(value) : NULL;
-}
-
-static void pk(struct rt_cat_table *t, const char *name, const char *cols)
-{
-	split(&rt_cat_table_set_primary_key(t, name)->columns, cols);
-}
-
-static void uq(struct rt_cat_table *t, const char *name, const char *cols)
-{
-	split(&rt_cat_table_add_unique(t, name)->columns, cols);
-}
-
-static struct rt_cat_fk *fk(struct rt_cat_table *t, const char *name,
-                            const char *cols, const char *ref,
-                            const char *ref_cols)
-{
-	struct rt_cat_fk *f = rt_cat_table_add_fk(t, name);
-
-	split(&f->columns, cols);
-	f->ref_table = rt_xstrdup(ref);
-	split(&f->ref_columns, ref_cols);
-	return f;
-}
-
-static struct rt_cat_index *ix(struct rt_cat_table *t, const char *name,
-                               bool unique, const char *keys, const char *where)
-{
-	struct rt_cat_index *i = rt_cat_table_add_index(t, name);
-
-	i->unique = unique;
-	split(&i->keys, keys);
-	i->where = where ? rt_xstrdup(where) : NULL;
-	return i;
-}
-
-/* id INTEGER primary key, then `cols` as "name type" pairs. */
-static struct rt_cat_table *simple(struct rt_catalog *cat, const char *name,
-                                   const char *cols)
-{
-	struct rt_cat_table *t = rt_catalog_add_table(cat, name);
-	struct rt_strvec v = RT_STRVEC_INIT;
-	bool pg = cat->dialect == RT_DIALECT_POSTGRESQL;
-
-	col_nn(t, "id", pg ? "integer" : "INTEGER");
-	split(&v, cols);
-	for (size_t i = 0; i < v.nr; i++) {
-		const char *sp = strchr(v.v[i], ' ');
-		char *n = rt_xstrndup(v.v[i], (size_t)(sp - v.v[i]));
-
-		col(t, n, sp + 1);
-		free(n);
-	}
-	rt_strvec_clear(&v);
-	pk(t, NULL, "id");
-	if (pg) /* PostgreSQL names every constraint */
-		t->primary_key->name = rt_xstrfmt("%s_pkey", name);
-	return t;
-}
+#include "catalog_fixture.h"
 
 /* ---- rendering -------------------------------------------------------- */
 
@@ -218,9 +125,9 @@ static void pg_shop(struct rt_catalog *cat)
 	struct rt_cat_sequence *s;
 	struct rt_cat_fk *f;
 
-	split(&rt_catalog_add_enum(cat, "mood")->labels, "sad,ok,happy");
+	cf_split(&rt_catalog_add_enum(cat, "mood")->labels, "sad,ok,happy");
 	s = rt_catalog_add_sequence(cat, "ticket");
-	set(&s->data_type, "bigint");
+	cf_set(&s->data_type, "bigint");
 	s->start = 100;
 	s->increment = 1;
 	s->min_value = 1;
@@ -228,40 +135,40 @@ static void pg_shop(struct rt_catalog *cat)
 	s->cache = 1;
 
 	t = rt_catalog_add_table(cat, "user");
-	col_nn(t, "id", "integer")->serial = true;
-	c = col_nn(t, "name", "character varying(50)");
-	set(&c->collation, "C");
-	set(&c->comment, "shown to others");
-	c = col(t, "mood", "mood");
-	set(&c->default_expr, "'ok'::mood");
-	col_nn(t, "ticket", "bigint")->identity = RT_IDENTITY_BY_DEFAULT;
-	c = col(t, "name_len", "integer");
-	set(&c->generated, "length((name)::text)");
+	cf_col_nn(t, "id", "integer")->serial = true;
+	c = cf_col_nn(t, "name", "character varying(50)");
+	cf_set(&c->collation, "C");
+	cf_set(&c->comment, "shown to others");
+	c = cf_col(t, "mood", "mood");
+	cf_set(&c->default_expr, "'ok'::mood");
+	cf_col_nn(t, "ticket", "bigint")->identity = RT_IDENTITY_BY_DEFAULT;
+	c = cf_col(t, "name_len", "integer");
+	cf_set(&c->generated, "length((name)::text)");
 	c->generated_stored = true;
-	pk(t, "user_pkey", "id");
-	uq(t, "user_name_key", "name");
+	cf_pk(t, "user_pkey", "id");
+	cf_uq(t, "user_name_key", "name");
 	rt_cat_table_add_check(t, "user_name_check",
 	                       "length((name)::text) > 1");
-	set(&t->comment, "people");
+	cf_set(&t->comment, "people");
 
 	t = rt_catalog_add_table(cat, "address");
-	col_nn(t, "id", "integer");
-	col(t, "user_id", "integer");
-	col(t, "Street Name", "text");
-	pk(t, "address_pkey", "id");
-	f = fk(t, "address_user_id_fkey", "user_id", "user", "id");
+	cf_col_nn(t, "id", "integer");
+	cf_col(t, "user_id", "integer");
+	cf_col(t, "Street Name", "text");
+	cf_pk(t, "address_pkey", "id");
+	f = cf_fk(t, "address_user_id_fkey", "user_id", "user", "id");
 	f->on_delete = RT_FK_CASCADE;
 	f->deferrable = true;
 	f->initially_deferred = true;
-	ix(t, "ix_address_street", false, "Street Name DESC",
-	   "(\"Street Name\" IS NOT NULL)");
-	ix(t, "ix_address_user", false, "user_id", NULL)->method =
+	cf_ix(t, "ix_address_street", false, "Street Name DESC",
+	      "(\"Street Name\" IS NOT NULL)");
+	cf_ix(t, "ix_address_user", false, "user_id", NULL)->method =
 	        rt_xstrdup("hash");
-	ix(t, "ix_address_lower", true, "(lower(\"Street Name\"))", NULL);
-	set(&rt_catalog_add_view(cat, "user_names",
-	                         " SELECT \"user\".name\n   FROM \"user\";")
-	             ->comment,
-	    "names only");
+	cf_ix(t, "ix_address_lower", true, "(lower(\"Street Name\"))", NULL);
+	cf_set(&rt_catalog_add_view(cat, "user_names",
+	                            " SELECT \"user\".name\n   FROM \"user\";")
+	                ->comment,
+	       "names only");
 }
 
 static void test_pg_create_and_drop(void **state)
@@ -319,24 +226,25 @@ static void pg_columns(struct rt_catalog *cat, bool after)
 	struct rt_cat_column *c;
 
 	t = rt_catalog_add_table(cat, "t");
-	c = col_nn(t, "id", "integer");
+	c = cf_col_nn(t, "id", "integer");
 	c->serial = !after;
-	c = col(t, "v", after ? "text" : "character varying(20)");
-	set(&c->default_expr, after ? "'x'::text" : "'x'::character varying");
-	col(t, "n", after ? "smallint" : "integer")->not_null = after;
-	c = col(t, "idn", "bigint");
+	c = cf_col(t, "v", after ? "text" : "character varying(20)");
+	cf_set(&c->default_expr,
+	       after ? "'x'::text" : "'x'::character varying");
+	cf_col(t, "n", after ? "smallint" : "integer")->not_null = after;
+	c = cf_col(t, "idn", "bigint");
 	c->not_null = true;
 	c->identity = after ? RT_IDENTITY_ALWAYS : RT_IDENTITY_NONE;
-	c = col(t, "c", "text");
-	set(&c->collation, after ? "C" : NULL);
-	set(&c->default_expr, after ? NULL : "'c'::text");
-	c = col(t, "g", "integer");
+	c = cf_col(t, "c", "text");
+	cf_set(&c->collation, after ? "C" : NULL);
+	cf_set(&c->default_expr, after ? NULL : "'c'::text");
+	c = cf_col(t, "g", "integer");
 	if (!after) {
-		set(&c->generated, "(n * 2)");
+		cf_set(&c->generated, "(n * 2)");
 		c->generated_stored = true;
 	}
-	col(t, after ? "renamed" : "plain", "text");
-	pk(t, "t_pkey", "id");
+	cf_col(t, after ? "renamed" : "plain", "text");
+	cf_pk(t, "t_pkey", "id");
 }
 
 static void test_pg_alter_columns(void **state)
@@ -395,19 +303,19 @@ static void test_pg_enums(void **state)
 	struct rt_cat_table *t;
 	struct rt_cat_column *c;
 
-	split(&rt_catalog_add_enum(&p->a, "mood")->labels, "sad,happy");
-	split(&rt_catalog_add_enum(&p->a, "size")->labels, "s,m,l");
-	split(&rt_catalog_add_enum(&p->b, "mood")->labels,
-	      "awful,sad,ok,happy");
-	split(&rt_catalog_add_enum(&p->b, "size")->labels, "s,l");
+	cf_split(&rt_catalog_add_enum(&p->a, "mood")->labels, "sad,happy");
+	cf_split(&rt_catalog_add_enum(&p->a, "size")->labels, "s,m,l");
+	cf_split(&rt_catalog_add_enum(&p->b, "mood")->labels,
+	         "awful,sad,ok,happy");
+	cf_split(&rt_catalog_add_enum(&p->b, "size")->labels, "s,l");
 	t = rt_catalog_add_table(&p->a, "shirt");
-	c = col(t, "size", "size");
-	set(&c->default_expr, "'m'::size");
-	col(t, "sizes", "size[]");
+	c = cf_col(t, "size", "size");
+	cf_set(&c->default_expr, "'m'::size");
+	cf_col(t, "sizes", "size[]");
 	t = rt_catalog_add_table(&p->b, "shirt");
-	c = col(t, "size", "size");
-	set(&c->default_expr, "'s'::size");
-	col(t, "sizes", "size[]");
+	c = cf_col(t, "size", "size");
+	cf_set(&c->default_expr, "'s'::size");
+	cf_col(t, "sizes", "size[]");
 	expect_sql(
 	        &p->a, &p->b, false,
 	        "-- retort: PostgreSQL cannot use a value added by ALTER TYPE ... ADD VALUE before the transaction commits (and before version 12 cannot add one inside a transaction): if this revision also uses the new value, move these statements to a revision of their own.\n"
@@ -431,15 +339,15 @@ static void build_cycle_into(struct rt_catalog *cat)
 	struct rt_cat_table *t;
 
 	t = rt_catalog_add_table(cat, "x");
-	col_nn(t, "id", pg ? "integer" : "INTEGER");
-	col(t, "y_id", pg ? "integer" : "INTEGER");
-	pk(t, pg ? "x_pkey" : NULL, "id");
-	fk(t, pg ? "x_y_id_fkey" : NULL, "y_id", "y", "id");
+	cf_col_nn(t, "id", pg ? "integer" : "INTEGER");
+	cf_col(t, "y_id", pg ? "integer" : "INTEGER");
+	cf_pk(t, pg ? "x_pkey" : NULL, "id");
+	cf_fk(t, pg ? "x_y_id_fkey" : NULL, "y_id", "y", "id");
 	t = rt_catalog_add_table(cat, "y");
-	col_nn(t, "id", pg ? "integer" : "INTEGER");
-	col(t, "x_id", pg ? "integer" : "INTEGER");
-	pk(t, pg ? "y_pkey" : NULL, "id");
-	fk(t, pg ? "y_x_id_fkey" : NULL, "x_id", "x", "id");
+	cf_col_nn(t, "id", pg ? "integer" : "INTEGER");
+	cf_col(t, "x_id", pg ? "integer" : "INTEGER");
+	cf_pk(t, pg ? "y_pkey" : NULL, "id");
+	cf_fk(t, pg ? "y_x_id_fkey" : NULL, "x_id", "x", "id");
 }
 
 /* Two new tables that reference each other, a table renamed maybe. */
@@ -449,11 +357,11 @@ static void test_pg_cycle_and_rename(void **state)
 	struct rt_cat_table *t;
 
 	t = rt_catalog_add_table(&p->a, "Person");
-	col_nn(t, "id", "integer");
-	col(t, "name", "text");
+	cf_col_nn(t, "id", "integer");
+	cf_col(t, "name", "text");
 	t = rt_catalog_add_table(&p->b, "people");
-	col_nn(t, "id", "integer");
-	col(t, "name", "text");
+	cf_col_nn(t, "id", "integer");
+	cf_col(t, "name", "text");
 	build_cycle_into(&p->b);
 	expect_sql(
 	        &p->a, &p->b, false,
@@ -500,14 +408,14 @@ static void pg_owned_sequence(struct rt_catalog *cat)
 	struct rt_cat_sequence *s = rt_catalog_add_sequence(cat, "n_counter");
 	struct rt_cat_table *t;
 
-	set(&s->data_type, "integer");
+	cf_set(&s->data_type, "integer");
 	s->start = s->increment = s->min_value = s->cache = 1;
 	s->max_value = 2147483647;
-	set(&s->owned_by, "n.id");
+	cf_set(&s->owned_by, "n.id");
 	t = rt_catalog_add_table(cat, "n");
-	col_nn(t, "id", "integer")->default_expr =
+	cf_col_nn(t, "id", "integer")->default_expr =
 	        rt_xstrdup("nextval('n_counter'::regclass)");
-	pk(t, "n_pkey", "id");
+	cf_pk(t, "n_pkey", "id");
 }
 
 static void test_pg_owned_sequence(void **state)
@@ -539,32 +447,32 @@ static void sqlite_shop(struct rt_catalog *cat)
 	struct rt_cat_fk *f;
 
 	t = rt_catalog_add_table(cat, "user");
-	col(t, "id", "INTEGER");
-	c = col_nn(t, "name", "VARCHAR(50)");
-	set(&c->collation, "NOCASE");
-	c = col(t, "created", "TEXT");
-	set(&c->default_expr, "CURRENT_TIMESTAMP");
-	c = col(t, "score", "REAL");
-	set(&c->default_expr, "1 + 1"); /* as PRAGMA table_info prints it */
-	c = col(t, "name_len", "INTEGER");
-	set(&c->generated, "length(name)");
-	pk(t, NULL, "id");
+	cf_col(t, "id", "INTEGER");
+	c = cf_col_nn(t, "name", "VARCHAR(50)");
+	cf_set(&c->collation, "NOCASE");
+	c = cf_col(t, "created", "TEXT");
+	cf_set(&c->default_expr, "CURRENT_TIMESTAMP");
+	c = cf_col(t, "score", "REAL");
+	cf_set(&c->default_expr, "1 + 1"); /* as PRAGMA table_info prints it */
+	c = cf_col(t, "name_len", "INTEGER");
+	cf_set(&c->generated, "length(name)");
+	cf_pk(t, NULL, "id");
 	t->autoincrement = true;
-	uq(t, "uq_name", "name");
+	cf_uq(t, "uq_name", "name");
 	rt_cat_table_add_check(t, NULL, "score >= 0");
 
 	t = rt_catalog_add_table(cat, "tag");
-	col_nn(t, "name", "TEXT");
-	col(t, "user_id", "INTEGER");
-	pk(t, NULL, "name");
-	f = fk(t, NULL, "user_id", "user", "id");
+	cf_col_nn(t, "name", "TEXT");
+	cf_col(t, "user_id", "INTEGER");
+	cf_pk(t, NULL, "name");
+	f = cf_fk(t, NULL, "user_id", "user", "id");
 	f->on_delete = RT_FK_SET_NULL;
 	f->deferrable = true;
 	f->initially_deferred = true;
 	t->without_rowid = true;
 	t->strict = true;
-	ix(t, "ix_tag_user", false, "user_id DESC", "user_id IS NOT NULL");
-	ix(t, "ix_tag_lower", true, "(lower(name))", NULL);
+	cf_ix(t, "ix_tag_user", false, "user_id DESC", "user_id IS NOT NULL");
+	cf_ix(t, "ix_tag_lower", true, "(lower(name))", NULL);
 	rt_catalog_add_view(cat, "names", "SELECT name FROM \"user\"");
 }
 
@@ -613,17 +521,17 @@ static void test_sqlite_alter_or_rebuild(void **state)
 	struct rt_cat_column *c;
 
 	/* a: ALTER is enough: nullable, constant default, virtual */
-	t = simple(&p->a, "a", "x TEXT,gone TEXT");
-	t = simple(&p->b, "a", "x TEXT,n INTEGER");
-	c = col_nn(t, "d", "TEXT");
-	set(&c->default_expr, "'none'");
-	c = col(t, "v", "INTEGER");
-	set(&c->generated, "n * 2");
+	t = cf_simple(&p->a, "a", "x TEXT,gone TEXT");
+	t = cf_simple(&p->b, "a", "x TEXT,n INTEGER");
+	c = cf_col_nn(t, "d", "TEXT");
+	cf_set(&c->default_expr, "'none'");
+	c = cf_col(t, "v", "INTEGER");
+	cf_set(&c->generated, "n * 2");
 	/* b: NOT NULL without a default, and an indexed column dropped */
-	t = simple(&p->a, "b", "x TEXT,y TEXT");
-	ix(t, "ix_b_y", false, "y", NULL);
-	t = simple(&p->b, "b", "x TEXT");
-	col_nn(t, "z", "TEXT");
+	t = cf_simple(&p->a, "b", "x TEXT,y TEXT");
+	cf_ix(t, "ix_b_y", false, "y", NULL);
+	t = cf_simple(&p->b, "b", "x TEXT");
+	cf_col_nn(t, "z", "TEXT");
 	expect_sql(
 	        &p->a, &p->b, true,
 	        "DROP INDEX ix_b_y;\n"
@@ -656,18 +564,18 @@ static void test_sqlite_rebuild(void **state)
 	struct rt_cat_table *t;
 	struct rt_cat_column *c;
 
-	t = simple(&p->a, "counter", "n INTEGER,label TEXT,old TEXT");
+	t = cf_simple(&p->a, "counter", "n INTEGER,label TEXT,old TEXT");
 	t->autoincrement = true;
-	ix(t, "ix_counter_n", false, "n", NULL);
-	ix(t, "ix_counter_label", false, "label", NULL);
-	t = simple(&p->b, "counter", "n TEXT,label TEXT,new TEXT");
+	cf_ix(t, "ix_counter_n", false, "n", NULL);
+	cf_ix(t, "ix_counter_label", false, "label", NULL);
+	t = cf_simple(&p->b, "counter", "n TEXT,label TEXT,new TEXT");
 	t->autoincrement = true;
 	c = rt_cat_table_find_column(t, "label");
 	c->not_null = true;
-	set(&c->default_expr, "'?'");
+	cf_set(&c->default_expr, "'?'");
 	rt_cat_table_add_check(t, NULL, "n <> ''");
-	ix(t, "ix_counter_label", false, "label", NULL);
-	ix(t, "ix_counter_new", false, "new", NULL);
+	cf_ix(t, "ix_counter_label", false, "label", NULL);
+	cf_ix(t, "ix_counter_new", false, "new", NULL);
 	expect_sql(
 	        &p->a, &p->b, true,
 	        "DROP INDEX ix_counter_n;\n"
@@ -1160,17 +1068,17 @@ static void sqlite_alter_pair(struct live_pair *lp)
 	struct rt_cat_table *t;
 	struct rt_cat_column *c;
 
-	t = simple(&lp->a, "a", "x TEXT,gone TEXT");
-	t = simple(&lp->b, "a", "x TEXT,n INTEGER");
-	c = col_nn(t, "d", "TEXT");
-	set(&c->default_expr, "'none'");
-	c = col(t, "v", "INTEGER");
-	set(&c->generated, "n * 2");
-	t = simple(&lp->a, "b", "x TEXT,y TEXT");
-	ix(t, "ix_b_y", false, "y", NULL);
-	t = simple(&lp->b, "b", "x TEXT");
-	c = col_nn(t, "z", "TEXT");
-	set(&c->default_expr, "'z'");
+	t = cf_simple(&lp->a, "a", "x TEXT,gone TEXT");
+	t = cf_simple(&lp->b, "a", "x TEXT,n INTEGER");
+	c = cf_col_nn(t, "d", "TEXT");
+	cf_set(&c->default_expr, "'none'");
+	c = cf_col(t, "v", "INTEGER");
+	cf_set(&c->generated, "n * 2");
+	t = cf_simple(&lp->a, "b", "x TEXT,y TEXT");
+	cf_ix(t, "ix_b_y", false, "y", NULL);
+	t = cf_simple(&lp->b, "b", "x TEXT");
+	c = cf_col_nn(t, "z", "TEXT");
+	cf_set(&c->default_expr, "'z'");
 }
 
 static void test_live_sqlite_alter(void **state)
@@ -1192,19 +1100,19 @@ static void sqlite_counter_pair(struct live_pair *lp)
 	struct rt_cat_table *t;
 	struct rt_cat_column *c;
 
-	t = simple(&lp->a, "counter", "n INTEGER,label TEXT,old TEXT");
+	t = cf_simple(&lp->a, "counter", "n INTEGER,label TEXT,old TEXT");
 	t->autoincrement = true;
-	ix(t, "ix_counter_n", false, "n", NULL);
-	ix(t, "ix_counter_label", false, "label", NULL);
-	t = simple(&lp->b, "counter", "n TEXT,label TEXT,new TEXT");
+	cf_ix(t, "ix_counter_n", false, "n", NULL);
+	cf_ix(t, "ix_counter_label", false, "label", NULL);
+	t = cf_simple(&lp->b, "counter", "n TEXT,label TEXT,new TEXT");
 	t->autoincrement = true;
 	t->strict = true;
 	c = rt_cat_table_find_column(t, "label");
 	c->not_null = true;
-	set(&c->default_expr, "'?'");
+	cf_set(&c->default_expr, "'?'");
 	rt_cat_table_add_check(t, NULL, "n <> ''");
-	ix(t, "ix_counter_label", false, "label", NULL);
-	ix(t, "ix_counter_new", false, "new", NULL);
+	cf_ix(t, "ix_counter_label", false, "label", NULL);
+	cf_ix(t, "ix_counter_new", false, "new", NULL);
 }
 
 static void test_live_sqlite_rebuild(void **state)
@@ -1238,17 +1146,17 @@ static void sqlite_keys_pair(struct live_pair *lp, bool after)
 	struct rt_cat_table *t;
 	struct rt_cat_fk *f;
 
-	t = simple(cat, "parent", "code TEXT");
-	uq(t, NULL, "code");
+	t = cf_simple(cat, "parent", "code TEXT");
+	cf_uq(t, NULL, "code");
 	if (after) {
 		rt_cat_table_find_column(t, "code")->not_null = true;
 		rt_cat_table_add_check(t, "ck_code", "length(code) > 0");
 	}
-	t = simple(cat, "child", "parent_id INTEGER,note TEXT");
-	f = fk(t, NULL, "parent_id", "parent", "id");
+	t = cf_simple(cat, "child", "parent_id INTEGER,note TEXT");
+	f = cf_fk(t, NULL, "parent_id", "parent", "id");
 	f->on_delete = after ? RT_FK_SET_NULL : RT_FK_CASCADE;
 	if (after)
-		ix(t, "ix_child_parent", false, "parent_id", NULL);
+		cf_ix(t, "ix_child_parent", false, "parent_id", NULL);
 	rt_catalog_add_view(cat, "notes",
 	                    "SELECT p.code, c.note FROM child AS c JOIN "
 	                    "parent AS p ON p.id = c.parent_id");
@@ -1277,10 +1185,10 @@ static void test_live_sqlite_drop_referenced(void **state)
 	struct rt_cat_table *t;
 
 	live_pair_init(&lp, RT_DIALECT_SQLITE);
-	simple(&lp.a, "p", "x TEXT");
-	t = simple(&lp.a, "c", "p_id INTEGER");
-	fk(t, NULL, "p_id", "p", "id");
-	simple(&lp.b, "c", "p_id INTEGER");
+	cf_simple(&lp.a, "p", "x TEXT");
+	t = cf_simple(&lp.a, "c", "p_id INTEGER");
+	cf_fk(t, NULL, "p_id", "p", "id");
+	cf_simple(&lp.b, "c", "p_id INTEGER");
 	build_cycle_into(&lp.b);
 	round_trip(l, &lp.a, &lp.b,
 	           "INSERT INTO p VALUES (1, 'x');"
@@ -1298,13 +1206,13 @@ static void cascade_pair(struct live_pair *lp)
 {
 	struct rt_cat_table *t;
 
-	simple(&lp->a, "parent", "name TEXT");
-	t = simple(&lp->b, "parent", "name TEXT");
+	cf_simple(&lp->a, "parent", "name TEXT");
+	t = cf_simple(&lp->b, "parent", "name TEXT");
 	rt_cat_table_find_column(t, "name")->not_null = true;
-	t = simple(&lp->a, "child", "parent_id INTEGER,note TEXT");
-	fk(t, NULL, "parent_id", "parent", "id")->on_delete = RT_FK_CASCADE;
-	t = simple(&lp->b, "child", "parent_id INTEGER,note TEXT");
-	fk(t, NULL, "parent_id", "parent", "id")->on_delete = RT_FK_CASCADE;
+	t = cf_simple(&lp->a, "child", "parent_id INTEGER,note TEXT");
+	cf_fk(t, NULL, "parent_id", "parent", "id")->on_delete = RT_FK_CASCADE;
+	t = cf_simple(&lp->b, "child", "parent_id INTEGER,note TEXT");
+	cf_fk(t, NULL, "parent_id", "parent", "id")->on_delete = RT_FK_CASCADE;
 }
 
 static const char cascade_rows[] =
@@ -1412,20 +1320,20 @@ static void test_live_pg_enums(void **state)
 	struct rt_cat_column *c;
 
 	live_pair_init(&lp, RT_DIALECT_POSTGRESQL);
-	split(&rt_catalog_add_enum(&lp.a, "mood")->labels, "sad,happy");
-	split(&rt_catalog_add_enum(&lp.a, "size")->labels, "s,m,l");
-	split(&rt_catalog_add_enum(&lp.b, "mood")->labels,
-	      "awful,sad,ok,happy");
-	split(&rt_catalog_add_enum(&lp.b, "size")->labels, "s,l");
+	cf_split(&rt_catalog_add_enum(&lp.a, "mood")->labels, "sad,happy");
+	cf_split(&rt_catalog_add_enum(&lp.a, "size")->labels, "s,m,l");
+	cf_split(&rt_catalog_add_enum(&lp.b, "mood")->labels,
+	         "awful,sad,ok,happy");
+	cf_split(&rt_catalog_add_enum(&lp.b, "size")->labels, "s,l");
 	for (int i = 0; i < 2; i++) {
 		t = rt_catalog_add_table(i ? &lp.b : &lp.a, "shirt");
-		col_nn(t, "id", "integer");
-		c = col(t, "size", "size");
-		set(&c->default_expr, "'s'::size");
-		col(t, "sizes", "size[]");
-		col(t, "mood", "mood");
-		pk(t, "shirt_pkey", "id");
-		ix(t, "ix_shirt_size", false, "size", NULL);
+		cf_col_nn(t, "id", "integer");
+		c = cf_col(t, "size", "size");
+		cf_set(&c->default_expr, "'s'::size");
+		cf_col(t, "sizes", "size[]");
+		cf_col(t, "mood", "mood");
+		cf_pk(t, "shirt_pkey", "id");
+		cf_ix(t, "ix_shirt_size", false, "size", NULL);
 		rt_catalog_add_view(i ? &lp.b : &lp.a, "small",
 		                    "SELECT id FROM shirt WHERE size = "
 		                    "'s'::size");
@@ -1455,13 +1363,13 @@ static void test_live_pg_cycle_and_rename(void **state)
 
 	live_pair_init(&lp, RT_DIALECT_POSTGRESQL);
 	t = rt_catalog_add_table(&lp.a, "Person");
-	col_nn(t, "id", "integer");
-	col(t, "name", "text");
-	ix(t, "ix_name", false, "name", NULL);
+	cf_col_nn(t, "id", "integer");
+	cf_col(t, "name", "text");
+	cf_ix(t, "ix_name", false, "name", NULL);
 	t = rt_catalog_add_table(&lp.b, "people");
-	col_nn(t, "id", "integer");
-	col(t, "name", "text");
-	ix(t, "ix_name", false, "name", NULL);
+	cf_col_nn(t, "id", "integer");
+	cf_col(t, "name", "text");
+	cf_ix(t, "ix_name", false, "name", NULL);
 	build_cycle_into(&lp.b);
 	round_trip(l, &lp.a, &lp.b, "INSERT INTO \"Person\" VALUES (1, 'ann')");
 	live_pair_release(&lp);
@@ -1475,30 +1383,30 @@ static void pg_keys(struct rt_catalog *cat, bool after)
 	struct rt_cat_fk *f;
 
 	s = rt_catalog_add_sequence(cat, "counter");
-	set(&s->data_type, after ? "integer" : "bigint");
+	cf_set(&s->data_type, after ? "integer" : "bigint");
 	s->start = s->min_value = s->cache = 1;
 	s->increment = after ? 5 : 1;
 	s->max_value = 1000000;
 	s->cycle = after;
 	t = rt_catalog_add_table(cat, "parent");
-	col_nn(t, "id", "integer");
-	col_nn(t, "code", "text");
-	col(t, "extra", after ? "text" : "integer");
-	pk(t, "parent_pkey", after ? "id,code" : "id");
-	uq(t, after ? "parent_code_uq" : "parent_code_key", "code");
-	set(&t->comment, after ? "the parents" : NULL);
+	cf_col_nn(t, "id", "integer");
+	cf_col_nn(t, "code", "text");
+	cf_col(t, "extra", after ? "text" : "integer");
+	cf_pk(t, "parent_pkey", after ? "id,code" : "id");
+	cf_uq(t, after ? "parent_code_uq" : "parent_code_key", "code");
+	cf_set(&t->comment, after ? "the parents" : NULL);
 	t = rt_catalog_add_table(cat, "child");
-	col_nn(t, "id", "integer");
-	col(t, "parent_code", "text");
-	pk(t, "child_pkey", "id");
-	f = fk(t, "child_parent_code_fkey", "parent_code", "parent", "code");
+	cf_col_nn(t, "id", "integer");
+	cf_col(t, "parent_code", "text");
+	cf_pk(t, "child_pkey", "id");
+	f = cf_fk(t, "child_parent_code_fkey", "parent_code", "parent", "code");
 	f->on_update = RT_FK_CASCADE;
 	rt_cat_table_add_check(t, "child_code_check",
 	                       after ? "parent_code <> ''" :
 	                               "parent_code IS NOT NULL");
-	set(&rt_catalog_add_view(cat, "codes", "SELECT code FROM parent")
-	             ->comment,
-	    after ? "codes" : NULL);
+	cf_set(&rt_catalog_add_view(cat, "codes", "SELECT code FROM parent")
+	                ->comment,
+	       after ? "codes" : NULL);
 }
 
 static void test_live_pg_keys(void **state)
@@ -1666,9 +1574,9 @@ static void build_spec(struct rt_catalog *cat, const struct schema_spec *spec)
 			continue;
 		snprintf(name, sizeof(name), "t%u", i);
 		t = rt_catalog_add_table(cat, name);
-		col_nn(t, "id", pg ? "integer" : "INTEGER");
+		cf_col_nn(t, "id", pg ? "integer" : "INTEGER");
 		snprintf(buf, sizeof(buf), "%s_pkey", name);
-		pk(t, pg ? buf : NULL, "id");
+		cf_pk(t, pg ? buf : NULL, "id");
 		t->autoincrement = !pg && ts->autoinc;
 		for (unsigned k = 0; k < NR_COLS; k++) {
 			const struct col_spec *cs = &ts->col[k];
@@ -1684,29 +1592,29 @@ static void build_spec(struct rt_catalog *cat, const struct schema_spec *spec)
 			if (!cs->present)
 				continue;
 			snprintf(cname, sizeof(cname), "c%u", k);
-			c = col(t, cname,
-			        (pg ? pg_types : sqlite_types)[cs->type]);
+			c = cf_col(t, cname,
+			           (pg ? pg_types : sqlite_types)[cs->type]);
 			if (cs->not_null && !unique) {
 				c->not_null = true;
-				set(&c->default_expr,
-				    cs->default_variant ? "1" : "0");
+				cf_set(&c->default_expr,
+				       cs->default_variant ? "1" : "0");
 			}
 			/* text types only: PostgreSQL collates nothing else */
 			if (cs->collate && (cs->type == 1 || cs->type == 3))
-				set(&c->collation, pg ? "C" : "NOCASE");
+				cf_set(&c->collation, pg ? "C" : "NOCASE");
 			if (ts->unique[k]) {
 				snprintf(buf, sizeof(buf), "%s_%s_key", name,
 				         cname);
-				uq(t, pg ? buf : NULL, cname);
+				cf_uq(t, pg ? buf : NULL, cname);
 			}
 		}
-		col(t, "ref", pg ? "integer" : "INTEGER");
+		cf_col(t, "ref", pg ? "integer" : "INTEGER");
 		if (ts->fk && spec->t[ts->fk_target].present) {
 			struct rt_cat_fk *f;
 
 			snprintf(buf, sizeof(buf), "t%u", ts->fk_target);
 			snprintf(cname, sizeof(cname), "%s_ref_fkey", name);
-			f = fk(t, pg ? cname : NULL, "ref", buf, "id");
+			f = cf_fk(t, pg ? cname : NULL, "ref", buf, "id");
 			f->on_delete = ts->fk_action == 1 ? RT_FK_CASCADE :
 			               ts->fk_action == 2 ? RT_FK_SET_NULL :
 			                                    RT_FK_NO_ACTION;
@@ -1724,8 +1632,8 @@ static void build_spec(struct rt_catalog *cat, const struct schema_spec *spec)
 			if (!is->present || !ts->col[is->col].present)
 				continue;
 			snprintf(buf, sizeof(buf), "ix_%s_%u", name, k);
-			ix(t, buf, is->unique, cname,
-			   is->partial ? "id > 0" : NULL);
+			cf_ix(t, buf, is->unique, cname,
+			      is->partial ? "id > 0" : NULL);
 		}
 		if (ts->view) {
 			snprintf(buf, sizeof(buf), "v%u", i);
@@ -1847,30 +1755,30 @@ static void big_schema(struct rt_catalog *cat, bool after)
 			continue; /* dropped */
 		snprintf(name, sizeof(name), "table_%04d", i);
 		t = rt_catalog_add_table(cat, name);
-		col_nn(t, "id", pg ? "integer" : "INTEGER");
-		col(t, "name", pg ? "text" : "TEXT");
-		col(t, "amount",
-		    after && i % 20 == 5 ? (pg ? "bigint" : "REAL") :
-		                           (pg ? "integer" : "INTEGER"));
-		col(t, "ref_id", pg ? "integer" : "INTEGER");
+		cf_col_nn(t, "id", pg ? "integer" : "INTEGER");
+		cf_col(t, "name", pg ? "text" : "TEXT");
+		cf_col(t, "amount",
+		       after && i % 20 == 5 ? (pg ? "bigint" : "REAL") :
+		                              (pg ? "integer" : "INTEGER"));
+		cf_col(t, "ref_id", pg ? "integer" : "INTEGER");
 		if (after && i % 10 == 3)
-			col(t, "added", pg ? "text" : "TEXT");
-		pk(t, pg ? "pk" : NULL, "id");
+			cf_col(t, "added", pg ? "text" : "TEXT");
+		cf_pk(t, pg ? "pk" : NULL, "id");
 		if (i > 0) {
 			snprintf(ref, sizeof(ref), "table_%04d", i - 1);
-			fk(t, NULL, "ref_id", ref, "id");
+			cf_fk(t, NULL, "ref_id", ref, "id");
 		}
 		snprintf(ixname, sizeof(ixname), "ix_%s_name", name);
-		ix(t, ixname, false, "name", NULL);
+		cf_ix(t, ixname, false, "name", NULL);
 		snprintf(ixname, sizeof(ixname), "ix_%s_amount", name);
-		ix(t, ixname, after && i % 10 == 7, "amount", NULL);
+		cf_ix(t, ixname, after && i % 10 == 7, "amount", NULL);
 	}
 	if (after)
 		for (int i = 0; i < 10; i++) {
 			char name[32];
 
 			snprintf(name, sizeof(name), "new_%02d", i);
-			col(rt_catalog_add_table(cat, name), "x", "TEXT");
+			cf_col(rt_catalog_add_table(cat, name), "x", "TEXT");
 		}
 	for (int i = 0; i < 50; i++) {
 		char name[32], def[80];
