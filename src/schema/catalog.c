@@ -100,6 +100,12 @@ void rt_catalog_release(struct rt_catalog *cat)
 		free(cat->sequences[i].owned_by);
 	}
 	free(cat->sequences);
+	for (size_t i = 0; i < cat->nr_triggers; i++) {
+		free(cat->triggers[i].name);
+		free(cat->triggers[i].table);
+		free(cat->triggers[i].definition);
+	}
+	free(cat->triggers);
 	rt_catalog_init(cat, cat->dialect);
 }
 
@@ -211,6 +217,21 @@ struct rt_cat_view *rt_catalog_add_view(struct rt_catalog *cat,
 	return v;
 }
 
+struct rt_cat_trigger *rt_catalog_add_trigger(struct rt_catalog *cat,
+                                              const char *name,
+                                              const char *table,
+                                              const char *definition)
+{
+	struct rt_cat_trigger *tr;
+
+	RT_ALLOC_GROW(cat->triggers, cat->nr_triggers + 1, cat->alloc_triggers);
+	tr = &cat->triggers[cat->nr_triggers++];
+	tr->name = rt_xstrdup(name);
+	tr->table = rt_xstrdup(table);
+	tr->definition = rt_xstrdup(definition);
+	return tr;
+}
+
 struct rt_cat_enum *rt_catalog_add_enum(struct rt_catalog *cat,
                                         const char *name)
 {
@@ -247,6 +268,20 @@ void rt_catalog_remove_table(struct rt_catalog *cat, const char *name)
 	table_release(t);
 	memmove(t, t + 1, (cat->nr_tables - i - 1) * sizeof(*t));
 	cat->nr_tables--;
+	/* its triggers went with it */
+	for (i = 0; i < cat->nr_triggers;) {
+		struct rt_cat_trigger *tr = &cat->triggers[i];
+
+		if (strcmp(tr->table, name)) {
+			i++;
+			continue;
+		}
+		free(tr->name);
+		free(tr->table);
+		free(tr->definition);
+		memmove(tr, tr + 1, (cat->nr_triggers - i - 1) * sizeof(*tr));
+		cat->nr_triggers--;
+	}
 }
 
 /* ---- finding --------------------------------------------------------- */
@@ -310,6 +345,12 @@ static int cmp_view(const void *x, const void *y)
 	              ((const struct rt_cat_view *)y)->name);
 }
 
+static int cmp_trigger(const void *x, const void *y)
+{
+	return strcmp(((const struct rt_cat_trigger *)x)->name,
+	              ((const struct rt_cat_trigger *)y)->name);
+}
+
 static int cmp_enum(const void *x, const void *y)
 {
 	return strcmp(((const struct rt_cat_enum *)x)->name,
@@ -368,6 +409,7 @@ void rt_catalog_sort(struct rt_catalog *cat)
 	SORT(cat->views, cat->nr_views, cmp_view);
 	SORT(cat->enums, cat->nr_enums, cmp_enum);
 	SORT(cat->sequences, cat->nr_sequences, cmp_sequence);
+	SORT(cat->triggers, cat->nr_triggers, cmp_trigger);
 	for (size_t i = 0; i < cat->nr_tables; i++) {
 		struct rt_cat_table *t = &cat->tables[i];
 
@@ -542,6 +584,9 @@ void rt_catalog_dump(struct rt_buf *out, const struct rt_catalog *cat)
 			rt_buf_addf(out, "comment on view %s '%s'\n",
 			            cat->views[i].name, cat->views[i].comment);
 	}
+	for (size_t i = 0; i < cat->nr_triggers; i++)
+		rt_buf_addf(out, "trigger %s %s\n", cat->triggers[i].name,
+		            cat->triggers[i].definition);
 }
 
 /* ---- types ----------------------------------------------------------- */

@@ -120,6 +120,19 @@ struct rt_cat_view {
 	char *comment; /* PostgreSQL; NULL = none */
 };
 
+/*
+ * An SQLite trigger.  PostgreSQL's are not read: a trigger there runs a
+ * function, and functions are not compared, so a trigger could be
+ * written that calls one the database does not have.
+ */
+struct rt_cat_trigger {
+	char *name;
+	char *table; /* the table or view it is on, as sqlite_schema says */
+	/* the text after the name, blanks normalised: "AFTER INSERT ON t
+	   BEGIN ... END" */
+	char *definition;
+};
+
 /* PostgreSQL CREATE TYPE ... AS ENUM. */
 struct rt_cat_enum {
 	char *name;
@@ -145,6 +158,8 @@ struct rt_catalog {
 	size_t nr_enums, alloc_enums;
 	struct rt_cat_sequence *sequences;
 	size_t nr_sequences, alloc_sequences;
+	struct rt_cat_trigger *triggers; /* SQLite only */
+	size_t nr_triggers, alloc_triggers;
 };
 
 void rt_catalog_init(struct rt_catalog *cat, enum rt_dialect dialect);
@@ -172,10 +187,14 @@ struct rt_cat_view *rt_catalog_add_view(struct rt_catalog *cat,
                                         const char *definition);
 struct rt_cat_enum *rt_catalog_add_enum(struct rt_catalog *cat,
                                         const char *name);
+struct rt_cat_trigger *rt_catalog_add_trigger(struct rt_catalog *cat,
+                                              const char *name,
+                                              const char *table,
+                                              const char *definition);
 struct rt_cat_sequence *rt_catalog_add_sequence(struct rt_catalog *cat,
                                                 const char *name);
 
-/* Remove the table called `name`, if there is one. */
+/* Remove the table called `name`, if there is one, and its triggers. */
 void rt_catalog_remove_table(struct rt_catalog *cat, const char *name);
 
 /* Lookups by exact name; NULL when absent. */
@@ -187,10 +206,10 @@ struct rt_cat_view *rt_catalog_find_view(const struct rt_catalog *cat,
                                          const char *name);
 
 /*
- * Put tables, views, enums and sequences in name order, and each table's
- * unique keys, foreign keys, checks and indexes in a fixed order (by
- * name, unnamed ones by their text), so two catalogs of the same schema
- * are identical item by item.  Columns keep their table order.
+ * Put tables, views, enums, sequences and triggers in name order, and each
+ * table's unique keys, foreign keys, checks and indexes in a fixed order (by name,
+ * unnamed ones by their text), so two catalogs of the same schema are identical
+ * item by item.  Columns keep their table order.
  */
 void rt_catalog_sort(struct rt_catalog *cat);
 

@@ -22,6 +22,7 @@
 
 enum phase {
 	PH_CREATE_TYPES,
+	PH_DROP_TRIGGERS,
 	PH_DROP_VIEWS,
 	PH_RECREATE_ENUMS,
 	PH_DROP_FKS,
@@ -37,6 +38,7 @@ enum phase {
 	PH_ALTER_SEQUENCES,
 	PH_COMMENTS,
 	PH_ADD_VIEWS,
+	PH_ADD_TRIGGERS,
 	PH_DROP_TYPES,
 	NR_PHASES
 };
@@ -453,6 +455,8 @@ struct differ {
 	/* tables (and enum-typed columns' tables) views must not read
 	   while they change */
 	struct word_set changed;
+	/* views dropped (to be created again or not) */
+	struct word_set views_gone;
 	struct dropped_key *dropped_keys;
 	size_t nr_dropped_keys, alloc_dropped_keys;
 	struct fk_pair *fk_pairs;
@@ -1385,7 +1389,7 @@ static void diff_views(struct differ *d)
 	struct name_index ix = { 0 }, ci = { 0 };
 	struct view_state *vs;
 	size_t nr = 0, *order, nr_order;
-	struct word_set gone = { 0 };
+	struct word_set *gone = &d->views_gone;
 	bool grew;
 
 	vs = rt_xcalloc(from->nr_views + to->nr_views + 1, sizeof(*vs));
@@ -1422,7 +1426,7 @@ static void diff_views(struct differ *d)
 		vs[i].drop = vs[i].from && !same;
 		vs[i].add = vs[i].to && !same;
 		if (vs[i].drop)
-			word_set_add(&gone, vs[i].from->name);
+			word_set_add(gone, vs[i].from->name);
 	}
 	/* views reading a changed table or a view that goes are re-created,
 	   until no more are found */
@@ -1436,12 +1440,12 @@ static void diff_views(struct differ *d)
 			why = mentions_any(vs[i].from->definition, &d->changed);
 			if (!why)
 				why = mentions_any(vs[i].from->definition,
-				                   &gone);
+				                   gone);
 			if (!why)
 				continue;
 			vs[i].drop = vs[i].add = true;
 			vs[i].because = why;
-			word_set_add(&gone, vs[i].from->name);
+			word_set_add(gone, vs[i].from->name);
 			grew = true;
 		}
 	} while (grew);
@@ -1496,9 +1500,72 @@ static void diff_views(struct differ *d)
 	}
 	free(order);
 	free(vs);
-	free(gone.v);
 	name_index_release(&ix);
 	name_index_release(&ci);
+}
+
+/* ---- triggers (SQLite) ------------------------------------------------ */
+
+static void add_trigger_change(struct differ *d, enum phase ph,
+                               enum rt_change_kind kind,
+                               const struct rt_cat_trigger *from,
+                               const struct rt_cat_trigger *to,
+                               const char *because)
+{
+	struct rt_change *ch = add_change(d, ph, kind, NULL, NULL);
+
+	ch->from_trigger = from;
+	ch->to_trigger = to;
+	ch->depends_on = because;
+}
+
+/*
+ * Matched by name.  A kept trigger is dropped before and created again
+ * after when its text names a table that changes (its own table, which
+ * a rebuild drops, or one its body reads, which RENAME would trip over)
+ * or a view that is dropped (an INSTEAD OF trigger goes with its view).
+ */
+static void diff_triggers(struct differ *d)
+{
+	const struct rt_catalog *from = d->from, *to = d->to;
+	struct name_index in_from = { 0 }, in_to = { 0 };
+
+	for (size_t i = 0; i < from->nr_triggers; i++)
+		name_index_add(&in_from, from->triggers[i].name,
+		               &from->triggers[i]);
+	for (size_t i = 0; i < to->nr_triggers; i++)
+		name_index_add(&in_to, to->triggers[i].name, &to->triggers[i]);
+	name_index_sort(&in_from);
+	name_index_sort(&in_to);
+
+	for (size_t i = 0; i < in_from.nr; i++) {
+		const struct rt_cat_trigger *f = in_from.v[i].item;
+		const struct rt_cat_trigger *t = name_index_get(&in_to, f->name);
+		const char *why = NULL;
+
+		if (t && !strcmp(f->definition, t->definition)) {
+			why = mentions_any(f->definition, &d->changed);
+			if (!why)
+				why = mentions_any(f->definition,
+				                   &d->views_gone);
+			if (!why)
+				continue;
+		}
+		add_trigger_change(d, PH_DROP_TRIGGERS, RT_CHANGE_DROP_TRIGGER,
+		                   f, t, why);
+		if (t)
+			add_trigger_change(d, PH_ADD_TRIGGERS,
+			                   RT_CHANGE_ADD_TRIGGER, f, t, why);
+	}
+	for (size_t i = 0; i < in_to.nr; i++) {
+		const struct rt_cat_trigger *t = in_to.v[i].item;
+
+		if (name_index_find(&in_from, t->name) < 0)
+			add_trigger_change(d, PH_ADD_TRIGGERS,
+			                   RT_CHANGE_ADD_TRIGGER, NULL, t, NULL);
+	}
+	name_index_release(&in_from);
+	name_index_release(&in_to);
 }
 
 /* ---- the whole diff --------------------------------------------------- */
@@ -1521,6 +1588,7 @@ int rt_schema_diff(struct rt_changes *out, const struct rt_catalog *from,
 	diff_sequences(&d);
 	diff_tables(&d);
 	diff_views(&d);
+	diff_triggers(&d);
 
 	for (size_t p = 0; p < NR_PHASES; p++) {
 		struct rt_changes *list = &d.phase[p];
@@ -1535,6 +1603,7 @@ int rt_schema_diff(struct rt_changes *out, const struct rt_catalog *from,
 	name_index_release(&d.from_tables);
 	name_index_release(&d.to_tables);
 	free(d.changed.v);
+	free(d.views_gone.v);
 	free(d.dropped_keys);
 	free(d.fk_pairs);
 	return 0;
@@ -1898,12 +1967,22 @@ void rt_change_describe(struct rt_buf *out, const struct rt_change *c)
 		rt_buf_adds(out, " to ");
 		describe_options(out, c->to_table);
 		break;
+	case RT_CHANGE_ADD_TRIGGER:
+		rt_buf_addf(out, "added trigger '%s' on '%s'",
+		            c->to_trigger->name, c->to_trigger->table);
+		break;
+	case RT_CHANGE_DROP_TRIGGER:
+		rt_buf_addf(out, "removed trigger '%s' on '%s'",
+		            c->from_trigger->name, c->from_trigger->table);
+		break;
 	}
 	/* what the change is part of, when it is not a difference itself */
 	if (c->depends_on)
 		rt_buf_addf(out, " (re-done for the change of '%s')",
 		            c->depends_on);
 	else if ((c->kind == RT_CHANGE_DROP_VIEW && c->to_view) ||
-	         (c->kind == RT_CHANGE_ADD_VIEW && c->from_view))
+	         (c->kind == RT_CHANGE_ADD_VIEW && c->from_view) ||
+	         (c->kind == RT_CHANGE_DROP_TRIGGER && c->to_trigger) ||
+	         (c->kind == RT_CHANGE_ADD_TRIGGER && c->from_trigger))
 		rt_buf_adds(out, " (definition changed)");
 }

@@ -5,7 +5,10 @@
  * The order is one that can run, in these phases:
  *
  *   1. enums created or given new labels, sequences created;
- *   2. views dropped: removed or changed ones, and those that read a
+ *   2. SQLite triggers dropped: removed or changed ones, and those that
+ *      name a table that changes or a view that goes (DROP TABLE in a
+ *      rebuild would take them, and RENAME trips over them);
+ *      views dropped: removed or changed ones, and those that read a
  *      table that is dropped or changes other than by its indexes or
  *      comments (found by the table's name appearing as a word in the
  *      view's text), dependents first;
@@ -22,7 +25,7 @@
  *  10. indexes created;
  *  11. foreign keys added;
  *  12. sequences altered (OWNED BY may name a new column), comments;
- *  13. views created, those they read first;
+ *  13. views created, those they read first; then triggers;
  *  14. enums and sequences dropped.
  *
  * Dropping everything before creating anything keeps PostgreSQL's
@@ -82,7 +85,10 @@ enum rt_change_kind {
 	RT_CHANGE_DROP_VIEW,
 	RT_CHANGE_VIEW_COMMENT,
 	/* SQLite: AUTOINCREMENT, WITHOUT ROWID or STRICT of a table */
-	RT_CHANGE_TABLE_OPTIONS
+	RT_CHANGE_TABLE_OPTIONS,
+	/* SQLite: a trigger (a changed one is dropped and added) */
+	RT_CHANGE_ADD_TRIGGER,
+	RT_CHANGE_DROP_TRIGGER
 };
 
 /*
@@ -129,6 +135,7 @@ struct rt_change {
 	 * make the conversion fail (nothing is lost silently).
 	 */
 	bool enum_recreated;
+	const struct rt_cat_trigger *from_trigger, *to_trigger;
 };
 
 struct rt_changes {

@@ -813,6 +813,27 @@ static int parse_create_view(struct parser *p, char **definition)
 	return 0;
 }
 
+/*
+ * CREATE TRIGGER name ...: the text after the name, blanks normalised.
+ * SQLite keeps the statement as written; the body is compared as text,
+ * as a view's SELECT is.
+ */
+static int parse_create_trigger(struct parser *p, char **definition)
+{
+	size_t to = p->toks->nr;
+	struct rt_buf sb = RT_BUF_INIT;
+
+	if (parse_create_prefix(p, "TRIGGER"))
+		return RT_EUNSUPPORTED;
+	while (to > p->i && rt_sql_tok_is_punct(p->toks, to - 1, ";"))
+		to--;
+	if (to == p->i)
+		return not_understood(p, "BEFORE, AFTER, INSTEAD OF or ON");
+	rt_sql_tokens_add_span(&sb, p->toks, p->i, to);
+	*definition = rt_buf_detach(&sb);
+	return 0;
+}
+
 /* ---- the inspector ---------------------------------------------------- */
 
 struct index_sql {
@@ -968,6 +989,27 @@ static int add_view(struct inspector *ins, const char *name, const char *sql,
 	return 0;
 }
 
+static int add_trigger(struct inspector *ins, const char *name,
+                       const char *table, const char *sql, struct rt_error *err)
+{
+	struct parser p = { &ins->toks, 0,    "CREATE TRIGGER",
+		            "trigger",  name, err };
+	char *definition = NULL;
+
+	if (!sql || !table)
+		return rt_error_set(
+		        err, RT_EUNSUPPORTED,
+		        "trigger '%s' has no CREATE TRIGGER text in "
+		        "sqlite_schema",
+		        name);
+	if (tokenize(ins, sql, p.stmt, p.what, name, err) ||
+	    parse_create_trigger(&p, &definition))
+		return RT_EUNSUPPORTED;
+	rt_catalog_add_trigger(ins->cat, name, table, definition);
+	free(definition);
+	return 0;
+}
+
 /* sqlite_schema: type, name, tbl_name, sql */
 static int on_schema_row(void *baton, size_t nr, const char *const *v,
                          struct rt_error *err)
@@ -996,7 +1038,9 @@ static int on_schema_row(void *baton, size_t nr, const char *const *v,
 		return add_table(ins, name, sql, err);
 	if (!strcmp(type, "view"))
 		return add_view(ins, name, sql, err);
-	return 0; /* triggers are not compared */
+	if (!strcmp(type, "trigger") && !(v[2] && is_excluded(ins, v[2])))
+		return add_trigger(ins, name, v[2], sql, err);
+	return 0;
 }
 
 static int cmp_table_ref(const void *a, const void *b)

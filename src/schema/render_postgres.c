@@ -856,6 +856,13 @@ static int render_change(struct pg_render *r, const struct rt_change *ch,
 		                    "and STRICT are SQLite options, not "
 		                    "PostgreSQL ones",
 		                    t->name);
+	case RT_CHANGE_ADD_TRIGGER:
+	case RT_CHANGE_DROP_TRIGGER:
+		return rt_error_set(err, RT_EUNSUPPORTED,
+		                    "trigger '%s': retort compares triggers on "
+		                    "SQLite only",
+		                    ch->to_trigger ? ch->to_trigger->name :
+		                                     ch->from_trigger->name);
 	}
 	return 0;
 }

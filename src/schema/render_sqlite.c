@@ -18,8 +18,8 @@
  *
  * after the table's last change and after every drop in the list (so
  * the index names it needs are free).  Indexes the table loses are
- * dropped where the list drops them.  Views that read t were dropped
- * before by diff.c and are created again after it.  DROP TABLE
+ * dropped where the list drops them.  Views and triggers that name t
+ * were dropped before by diff.c and are created again after it.  DROP TABLE
  * t would, with foreign keys enforced, delete the rows of t first and
  * fire ON DELETE actions in other tables (CASCADE would empty them), and
  * PRAGMA foreign_keys cannot change inside a transaction: so a rebuild
@@ -696,9 +696,6 @@ static void rebuild(struct sqlite_render *r, const struct table_plan *p)
 	rt_buf_adds(out, ";\n");
 	for (size_t i = 0; i < t->nr_indexes; i++)
 		create_index(out, t, &t->indexes[i]);
-	rt_buf_addf(out,
-	            "-- retort: re-create triggers of %s here if it had any\n",
-	            t->name);
 	*r->needs_fk_off = true;
 	rt_buf_release(&tmp);
 	rt_buf_release(&cols);
@@ -865,6 +862,14 @@ static int render_change(struct sqlite_render *r, const struct rt_change *ch,
 		break;
 	case RT_CHANGE_DROP_VIEW:
 		drop(out, "VIEW", ch->from_view->name);
+		break;
+	case RT_CHANGE_ADD_TRIGGER:
+		rt_buf_adds(out, "CREATE TRIGGER ");
+		ident(out, ch->to_trigger->name);
+		rt_buf_addf(out, " %s;\n", ch->to_trigger->definition);
+		break;
+	case RT_CHANGE_DROP_TRIGGER:
+		drop(out, "TRIGGER", ch->from_trigger->name);
 		break;
 	case RT_CHANGE_TABLE_COMMENT:
 	case RT_CHANGE_COLUMN_COMMENT:

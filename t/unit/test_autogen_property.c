@@ -34,8 +34,11 @@
  *   RETORT_TEST_PG_URL the server (t/with-postgres.sh); without it the
  *                      PostgreSQL test is skipped
  *
+ * Triggers (SQLite only: retort does not compare PostgreSQL's) have
+ * bodies that only SELECT, so they change no row when they fire; some
+ * read a second table, so a rebuild of either must re-create them.
+ *
  * Left out of the generator, and why:
- *   - triggers: not in the catalog;
  *   - SQLite views with a column list and virtual tables: not supported
  *     by the SQLite renderer (RT_EUNSUPPORTED);
  *   - primary keys do not change between A and B (requirement 6 lists
@@ -226,12 +229,23 @@ struct gview {
 	char where[NAMELEN];
 };
 
+/* CREATE TRIGGER name AFTER UPDATE [OF col] ON table [WHEN ...]
+   BEGIN SELECT ... [FROM other]; END */
+struct gtrigger {
+	char name[NAMELEN];
+	char table[NAMELEN];
+	char col[NAMELEN]; /* "" = any update, no WHEN */
+	char other[NAMELEN]; /* "" = reads no other table */
+};
+
 struct gschema {
 	enum rt_dialect dialect;
 	struct gtable tables[MAX_TABLES];
 	int ntables;
 	struct gview views[4];
 	int nviews;
+	struct gtrigger triggers[4]; /* SQLite only */
+	int ntriggers;
 	char labels[8][NAMELEN]; /* the enum (PostgreSQL) */
 	int nlabels;
 	int next_name; /* for fresh names */
@@ -540,6 +554,33 @@ static void add_view(struct gschema *s)
 		set_name(v->where, t->cols[rnd(t->ncols)].name);
 }
 
+static void add_trigger(struct gschema *s)
+{
+	struct gtrigger *tr;
+	struct gtable *t;
+
+	if (is_pg(s) || s->ntriggers >= 4 || !s->ntables)
+		return;
+	t = &s->tables[rnd(s->ntables)];
+	tr = &s->triggers[s->ntriggers++];
+	memset(tr, 0, sizeof(*tr));
+	fresh_name(tr->name, s, "tr");
+	set_name(tr->table, t->name);
+	if (chance(50))
+		set_name(tr->col, t->cols[rnd(t->ncols)].name);
+	if (chance(50))
+		set_name(tr->other, s->tables[rnd(s->ntables)].name);
+}
+
+/* Remove the triggers on or reading table `name`. */
+static void drop_table_triggers(struct gschema *s, const char *name)
+{
+	for (int i = s->ntriggers - 1; i >= 0; i--)
+		if (!strcmp(s->triggers[i].table, name) ||
+		    !strcmp(s->triggers[i].other, name))
+			s->triggers[i] = s->triggers[--s->ntriggers];
+}
+
 static void gen_table(struct gschema *s, bool in_a)
 {
 	struct gtable *t;
@@ -639,6 +680,8 @@ static void gen_schema(struct gschema *s, enum rt_dialect dialect)
 		gen_table(s, true);
 	for (int i = rnd(3); i > 0; i--)
 		add_view(s);
+	for (int i = rnd(3); i > 0; i--)
+		add_trigger(s);
 }
 
 /* ---- B: A moved at random ----------------------------------------------- */
@@ -674,6 +717,10 @@ static void drop_column_users(struct gschema *s, struct gtable *t,
 			continue;
 		s->views[i] = s->views[--s->nviews];
 	}
+	for (int i = s->ntriggers - 1; i >= 0; i--)
+		if (!strcmp(s->triggers[i].table, t->name) &&
+		    !strcmp(s->triggers[i].col, col))
+			s->triggers[i] = s->triggers[--s->ntriggers];
 }
 
 static bool referenced(const struct gschema *s, const char *table)
@@ -757,7 +804,7 @@ static void mutate_once(struct gschema *b, const struct gschema *a)
 	}
 	t = &b->tables[rnd(b->ntables)];
 	c = &t->cols[rnd(t->ncols)];
-	switch (rnd(17)) {
+	switch (rnd(18)) {
 	case 0: /* add a table */
 		gen_table(b, false);
 		break;
@@ -767,6 +814,7 @@ static void mutate_once(struct gschema *b, const struct gschema *a)
 		for (int i = b->nviews - 1; i >= 0; i--)
 			if (!strcmp(b->views[i].table, t->name))
 				b->views[i] = b->views[--b->nviews];
+		drop_table_triggers(b, t->name);
 		*t = b->tables[--b->ntables];
 		/* keep parents before children: re-sort by name number */
 		for (int i = 0; i + 1 < b->ntables; i++)
@@ -916,6 +964,21 @@ static void mutate_once(struct gschema *b, const struct gschema *a)
 			c->collate = !c->collate;
 		}
 		break;
+	case 17: /* SQLite triggers: add, drop, redefine */
+		if (!b->ntriggers || chance(30)) {
+			add_trigger(b);
+		} else if (chance(50)) {
+			int at_ = rnd(b->ntriggers);
+			b->triggers[at_] = b->triggers[--b->ntriggers];
+		} else {
+			struct gtrigger *tr = &b->triggers[rnd(b->ntriggers)];
+			if (tr->other[0])
+				tr->other[0] = '\0';
+			else
+				set_name(tr->other,
+				         b->tables[rnd(b->ntables)].name);
+		}
+		break;
 	}
 }
 
@@ -1048,6 +1111,21 @@ static void render_schema(struct rt_buf *out, const struct gschema *s)
 		if (v->where[0])
 			rt_buf_addf(out, " WHERE %s IS NOT NULL", v->where);
 		rt_buf_adds(out, ";\n");
+	}
+	for (int i = 0; i < s->ntriggers; i++) {
+		const struct gtrigger *tr = &s->triggers[i];
+		rt_buf_addf(out, "CREATE TRIGGER %s AFTER UPDATE", tr->name);
+		if (tr->col[0])
+			rt_buf_addf(out, " OF %s", tr->col);
+		rt_buf_addf(out, " ON %s", tr->table);
+		if (tr->col[0])
+			rt_buf_addf(out, " WHEN NEW.%s IS NOT NULL", tr->col);
+		rt_buf_adds(out, "\nBEGIN\n    SELECT ");
+		if (tr->other[0])
+			rt_buf_addf(out, "count(*) FROM %s", tr->other);
+		else
+			rt_buf_adds(out, "1");
+		rt_buf_adds(out, ";\nEND;\n");
 	}
 }
 

@@ -94,10 +94,16 @@ static void test_sorted_dumps_are_equal(void **state)
 	                    "TEXT");
 	assert_null(rt_cat_table_find_column(&a.tables[0], "c"));
 	assert_string_equal(rt_catalog_find_view(&a, "v2")->name, "v2");
+	rt_catalog_add_trigger(&a, "tr_z", "zeta", "AFTER INSERT ON zeta");
+	rt_catalog_add_trigger(&a, "tr_a", "alpha", "AFTER INSERT ON alpha");
+	rt_catalog_add_trigger(&a, "tr_a2", "alpha", "BEFORE DELETE ON alpha");
 	rt_catalog_remove_table(&a, "alpha");
 	rt_catalog_remove_table(&a, "nope");
 	assert_int_equal(a.nr_tables, 1);
 	assert_string_equal(a.tables[0].name, "zeta");
+	/* the triggers of alpha went with it */
+	assert_int_equal(a.nr_triggers, 1);
+	assert_string_equal(a.triggers[0].name, "tr_z");
 	rt_buf_release(&da);
 	rt_buf_release(&db);
 	rt_catalog_release(&a);

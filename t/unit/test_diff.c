@@ -106,6 +106,11 @@ static char *signature(const struct rt_change *c, bool invert)
 		return rt_xstrfmt("comment %s", t);
 	case RT_CHANGE_COLUMN_COMMENT:
 		return rt_xstrfmt("comment %s.%s", t, c->to_column->name);
+	case RT_CHANGE_ADD_TRIGGER:
+		return rt_xstrfmt("trigger %s %s", c->to_trigger->name, plus);
+	case RT_CHANGE_DROP_TRIGGER:
+		return rt_xstrfmt("trigger %s %s", c->from_trigger->name,
+		                  minus);
 	case RT_CHANGE_ADD_VIEW:
 		return rt_xstrfmt("view %s %s", c->to_view->name, plus);
 	case RT_CHANGE_DROP_VIEW:
@@ -617,6 +622,86 @@ static void test_views(void **state)
 	           "added view 'v_gone'\n");
 }
 
+/*
+ * SQLite triggers: those naming a changed table (their own, or one the
+ * body reads) or a view that is re-done are dropped first and created
+ * last; a changed one is dropped and added; others are left alone.
+ */
+static void test_triggers(void **state)
+{
+	struct pair *p = *state;
+
+	cf_simple(&p->a, "t", "a TEXT");
+	cf_simple(&p->a, "u", "b TEXT");
+	cf_simple(&p->b, "t", "a INTEGER"); /* changes */
+	cf_simple(&p->b, "u", "b TEXT"); /* does not */
+	rt_catalog_add_view(&p->a, "v", "SELECT a FROM t");
+	rt_catalog_add_view(&p->b, "v", "SELECT a FROM t");
+	rt_catalog_add_trigger(&p->a, "on_t", "t",
+	                       "AFTER INSERT ON t BEGIN SELECT 1; END");
+	rt_catalog_add_trigger(&p->a, "on_u_reads_t", "u",
+	                       "AFTER INSERT ON u BEGIN SELECT a FROM t; END");
+	rt_catalog_add_trigger(&p->a, "on_v", "v",
+	                       "INSTEAD OF INSERT ON v BEGIN SELECT 1; END");
+	rt_catalog_add_trigger(&p->a, "on_u", "u",
+	                       "AFTER INSERT ON u BEGIN SELECT 1; END");
+	rt_catalog_add_trigger(&p->a, "edited", "u",
+	                       "AFTER DELETE ON u BEGIN SELECT 1; END");
+	rt_catalog_add_trigger(&p->a, "gone", "u",
+	                       "AFTER UPDATE ON u BEGIN SELECT 1; END");
+	rt_catalog_add_trigger(&p->b, "on_t", "t",
+	                       "AFTER INSERT ON t BEGIN SELECT 1; END");
+	rt_catalog_add_trigger(&p->b, "on_u_reads_t", "u",
+	                       "AFTER INSERT ON u BEGIN SELECT a FROM t; END");
+	rt_catalog_add_trigger(&p->b, "on_v", "v",
+	                       "INSTEAD OF INSERT ON v BEGIN SELECT 1; END");
+	rt_catalog_add_trigger(&p->b, "on_u", "u",
+	                       "AFTER INSERT ON u BEGIN SELECT 1; END");
+	rt_catalog_add_trigger(&p->b, "edited", "u",
+	                       "AFTER DELETE ON u BEGIN SELECT 2; END");
+	rt_catalog_add_trigger(&p->b, "new", "u",
+	                       "BEFORE DELETE ON u BEGIN SELECT 1; END");
+	check_pair(&p->a, &p->b,
+	           "removed trigger 'edited' on 'u' (definition changed)\n"
+	           "removed trigger 'gone' on 'u'\n"
+	           "removed trigger 'on_t' on 't' (re-done for the change of "
+	           "'t')\n"
+	           "removed trigger 'on_u_reads_t' on 'u' (re-done for the "
+	           "change of 't')\n"
+	           "removed trigger 'on_v' on 'v' (re-done for the change of "
+	           "'v')\n"
+	           "removed view 'v' (re-done for the change of 't')\n"
+	           "type of 't.a' changed from TEXT to INTEGER\n"
+	           "added view 'v' (re-done for the change of 't')\n"
+	           "added trigger 'edited' on 'u' (definition changed)\n"
+	           "added trigger 'on_t' on 't' (re-done for the change of "
+	           "'t')\n"
+	           "added trigger 'on_u_reads_t' on 'u' (re-done for the "
+	           "change of 't')\n"
+	           "added trigger 'on_v' on 'v' (re-done for the change of "
+	           "'v')\n"
+	           "added trigger 'new' on 'u'\n",
+	           "removed trigger 'edited' on 'u' (definition changed)\n"
+	           "removed trigger 'new' on 'u'\n"
+	           "removed trigger 'on_t' on 't' (re-done for the change of "
+	           "'t')\n"
+	           "removed trigger 'on_u_reads_t' on 'u' (re-done for the "
+	           "change of 't')\n"
+	           "removed trigger 'on_v' on 'v' (re-done for the change of "
+	           "'v')\n"
+	           "removed view 'v' (re-done for the change of 't')\n"
+	           "type of 't.a' changed from INTEGER to TEXT\n"
+	           "added view 'v' (re-done for the change of 't')\n"
+	           "added trigger 'edited' on 'u' (definition changed)\n"
+	           "added trigger 'on_t' on 't' (re-done for the change of "
+	           "'t')\n"
+	           "added trigger 'on_u_reads_t' on 'u' (re-done for the "
+	           "change of 't')\n"
+	           "added trigger 'on_v' on 'v' (re-done for the change of "
+	           "'v')\n"
+	           "added trigger 'gone' on 'u'\n");
+}
+
 static void test_view_definition_changes(void **state)
 {
 	struct pair *p = *state;
@@ -887,6 +972,8 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_fk_redone_for_key,
 		                                setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_triggers, setup_sqlite,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(test_views, setup_sqlite,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_views_postgres, setup_pg,

@@ -379,6 +379,30 @@ static void test_views(void **state)
 	             "view v AS SELECT id, x FROM t WHERE x = 'a  b'\n");
 }
 
+static void test_triggers(void **state)
+{
+	check_schema(state,
+	             "CREATE TABLE t(id INT, x TEXT);\n"
+	             "CREATE VIEW v AS SELECT id FROM t;\n"
+	             "CREATE TRIGGER t_ins AFTER INSERT ON t\n"
+	             "BEGIN\n"
+	             "    SELECT  1 ; -- noted\n"
+	             "END;\n"
+	             "create trigger if not exists \"V i\" instead of "
+	             "insert on v begin select new.id; end;\n"
+	             "CREATE TABLE alembic_version(version_num "
+	             "VARCHAR(32) NOT NULL);\n"
+	             "CREATE TRIGGER on_version AFTER UPDATE ON "
+	             "alembic_version BEGIN SELECT 1; END;\n",
+	             "table t\n"
+	             "column t.id INT\n"
+	             "column t.x TEXT\n"
+	             "view v AS SELECT id FROM t\n"
+	             "trigger V i instead of insert on v begin select "
+	             "new.id; end\n"
+	             "trigger t_ins AFTER INSERT ON t BEGIN SELECT 1 ; END\n");
+}
+
 static void test_names(void **state)
 {
 	check_schema(
@@ -658,6 +682,7 @@ int main(void)
 		TEST(test_same_columns),
 		TEST(test_indexes),
 		TEST(test_views),
+		TEST(test_triggers),
 		TEST(test_names),
 		TEST(test_alter_table),
 		TEST(test_many_columns),

@@ -553,7 +553,6 @@ static void test_sqlite_alter_or_rebuild(void **state)
 	        "INSERT INTO _retort_new_b (id, x) SELECT id, x FROM b;\n"
 	        "DROP TABLE b;\n"
 	        "ALTER TABLE _retort_new_b RENAME TO b;\n"
-	        "-- retort: re-create triggers of b here if it had any\n"
 	        "ALTER TABLE a ADD COLUMN v INTEGER GENERATED ALWAYS AS (n * 2) VIRTUAL;\n");
 }
 
@@ -595,8 +594,7 @@ static void test_sqlite_rebuild(void **state)
 	        "DROP TABLE counter;\n"
 	        "ALTER TABLE _retort_new_counter RENAME TO counter;\n"
 	        "CREATE INDEX ix_counter_label ON counter (label);\n"
-	        "CREATE INDEX ix_counter_new ON counter (new);\n"
-	        "-- retort: re-create triggers of counter here if it had any\n");
+	        "CREATE INDEX ix_counter_new ON counter (new);\n");
 }
 
 /* ---- live databases --------------------------------------------------- */
