@@ -110,6 +110,60 @@ static void name_index_release(struct name_index *ix)
 }
 
 /*
+ * Two arrays of catalog items matched by name, in name order: each step
+ * gives the item of each side, NULL on the side that lacks the name.
+ * Every catalog item struct starts with its `char *name`, which is how
+ * the walk finds the name of an item it knows only by size.
+ */
+struct name_walk {
+	struct name_index from, to;
+	size_t i, j;
+};
+
+static void name_index_of_array(struct name_index *ix, const void *items,
+                                size_t nr, size_t size)
+{
+	const char *p = items;
+
+	for (size_t k = 0; k < nr; k++, p += size)
+		name_index_add(ix, *(char *const *)(const void *)p, p);
+	name_index_sort(ix);
+}
+
+#define NAME_WALK_INIT(w, from, nr_from, to, nr_to) \
+ name_walk_init((w), (from), (nr_from), (to), (nr_to), sizeof(*(from)))
+
+static void name_walk_init(struct name_walk *w, const void *from,
+                           size_t nr_from, const void *to, size_t nr_to,
+                           size_t size)
+{
+	memset(w, 0, sizeof(*w));
+	name_index_of_array(&w->from, from, nr_from, size);
+	name_index_of_array(&w->to, to, nr_to, size);
+}
+
+static bool name_walk_next(struct name_walk *w, const void **from,
+                           const void **to)
+{
+	int c;
+
+	if (w->i == w->from.nr && w->j == w->to.nr)
+		return false;
+	c = w->i == w->from.nr ? 1 :
+	    w->j == w->to.nr   ? -1 :
+	                         strcmp(w->from.v[w->i].name, w->to.v[w->j].name);
+	*from = c <= 0 ? w->from.v[w->i++].item : NULL;
+	*to = c >= 0 ? w->to.v[w->j++].item : NULL;
+	return true;
+}
+
+static void name_walk_release(struct name_walk *w)
+{
+	name_index_release(&w->from);
+	name_index_release(&w->to);
+}
+
+/*
  * Case-insensitive set of names (pointers into the catalogs), for "does
  * this view read that table".  Filled in any order; sorted on first use.
  */
@@ -532,22 +586,14 @@ static void mark_tables_using(struct differ *d, const char *name)
 
 static void diff_enums(struct differ *d)
 {
-	size_t i = 0, j = 0;
 	const struct rt_catalog *from = d->from, *to = d->to;
-	struct name_index fx = { 0 }, tx = { 0 };
+	struct name_walk w;
+	const void *f, *t;
 
-	for (size_t k = 0; k < from->nr_enums; k++)
-		name_index_add(&fx, from->enums[k].name, &from->enums[k]);
-	for (size_t k = 0; k < to->nr_enums; k++)
-		name_index_add(&tx, to->enums[k].name, &to->enums[k]);
-	name_index_sort(&fx);
-	name_index_sort(&tx);
-	while (i < fx.nr || j < tx.nr) {
-		int c = i == fx.nr ? 1 :
-		        j == tx.nr ? -1 :
-		                     strcmp(fx.v[i].name, tx.v[j].name);
-		const struct rt_cat_enum *fe = c <= 0 ? fx.v[i].item : NULL;
-		const struct rt_cat_enum *te = c >= 0 ? tx.v[j].item : NULL;
+	NAME_WALK_INIT(&w, from->enums, from->nr_enums, to->enums,
+	               to->nr_enums);
+	while (name_walk_next(&w, &f, &t)) {
+		const struct rt_cat_enum *fe = f, *te = t;
 		struct rt_change *ch;
 
 		if (!te) {
@@ -580,13 +626,8 @@ static void diff_enums(struct differ *d)
 				mark_tables_using(d, fe->name);
 			}
 		}
-		if (c <= 0)
-			i++;
-		if (c >= 0)
-			j++;
 	}
-	name_index_release(&fx);
-	name_index_release(&tx);
+	name_walk_release(&w);
 }
 
 static bool sequence_eq(const struct rt_cat_sequence *a,
@@ -600,23 +641,14 @@ static bool sequence_eq(const struct rt_cat_sequence *a,
 
 static void diff_sequences(struct differ *d)
 {
-	size_t i = 0, j = 0;
 	const struct rt_catalog *from = d->from, *to = d->to;
-	struct name_index fx = { 0 }, tx = { 0 };
+	struct name_walk w;
+	const void *f, *t;
 
-	for (size_t k = 0; k < from->nr_sequences; k++)
-		name_index_add(&fx, from->sequences[k].name,
-		               &from->sequences[k]);
-	for (size_t k = 0; k < to->nr_sequences; k++)
-		name_index_add(&tx, to->sequences[k].name, &to->sequences[k]);
-	name_index_sort(&fx);
-	name_index_sort(&tx);
-	while (i < fx.nr || j < tx.nr) {
-		int c = i == fx.nr ? 1 :
-		        j == tx.nr ? -1 :
-		                     strcmp(fx.v[i].name, tx.v[j].name);
-		const struct rt_cat_sequence *fs = c <= 0 ? fx.v[i].item : NULL;
-		const struct rt_cat_sequence *ts = c >= 0 ? tx.v[j].item : NULL;
+	NAME_WALK_INIT(&w, from->sequences, from->nr_sequences, to->sequences,
+	               to->nr_sequences);
+	while (name_walk_next(&w, &f, &t)) {
+		const struct rt_cat_sequence *fs = f, *ts = t;
 		struct rt_change *ch = NULL;
 
 		if (!ts)
@@ -632,13 +664,8 @@ static void diff_sequences(struct differ *d)
 			ch->from_sequence = fs;
 			ch->to_sequence = ts;
 		}
-		if (c <= 0)
-			i++;
-		if (c >= 0)
-			j++;
 	}
-	name_index_release(&fx);
-	name_index_release(&tx);
+	name_walk_release(&w);
 }
 
 /* ---- one kept table --------------------------------------------------- */
@@ -1528,22 +1555,16 @@ static void add_trigger_change(struct differ *d, enum phase ph,
 static void diff_triggers(struct differ *d)
 {
 	const struct rt_catalog *from = d->from, *to = d->to;
-	struct name_index in_from = { 0 }, in_to = { 0 };
+	struct name_walk w;
+	const void *from_item, *to_item;
 
-	for (size_t i = 0; i < from->nr_triggers; i++)
-		name_index_add(&in_from, from->triggers[i].name,
-		               &from->triggers[i]);
-	for (size_t i = 0; i < to->nr_triggers; i++)
-		name_index_add(&in_to, to->triggers[i].name, &to->triggers[i]);
-	name_index_sort(&in_from);
-	name_index_sort(&in_to);
-
-	for (size_t i = 0; i < in_from.nr; i++) {
-		const struct rt_cat_trigger *f = in_from.v[i].item;
-		const struct rt_cat_trigger *t = name_index_get(&in_to, f->name);
+	NAME_WALK_INIT(&w, from->triggers, from->nr_triggers, to->triggers,
+	               to->nr_triggers);
+	while (name_walk_next(&w, &from_item, &to_item)) {
+		const struct rt_cat_trigger *f = from_item, *t = to_item;
 		const char *why = NULL;
 
-		if (t && !strcmp(f->definition, t->definition)) {
+		if (f && t && !strcmp(f->definition, t->definition)) {
 			why = mentions_any(f->definition, &d->changed);
 			if (!why)
 				why = mentions_any(f->definition,
@@ -1551,21 +1572,14 @@ static void diff_triggers(struct differ *d)
 			if (!why)
 				continue;
 		}
-		add_trigger_change(d, PH_DROP_TRIGGERS, RT_CHANGE_DROP_TRIGGER,
-		                   f, t, why);
+		if (f)
+			add_trigger_change(d, PH_DROP_TRIGGERS,
+			                   RT_CHANGE_DROP_TRIGGER, f, t, why);
 		if (t)
 			add_trigger_change(d, PH_ADD_TRIGGERS,
 			                   RT_CHANGE_ADD_TRIGGER, f, t, why);
 	}
-	for (size_t i = 0; i < in_to.nr; i++) {
-		const struct rt_cat_trigger *t = in_to.v[i].item;
-
-		if (name_index_find(&in_from, t->name) < 0)
-			add_trigger_change(d, PH_ADD_TRIGGERS,
-			                   RT_CHANGE_ADD_TRIGGER, NULL, t, NULL);
-	}
-	name_index_release(&in_from);
-	name_index_release(&in_to);
+	name_walk_release(&w);
 }
 
 /* ---- the whole diff --------------------------------------------------- */

@@ -674,13 +674,13 @@ static void test_triggers(void **state)
 	           "type of 't.a' changed from TEXT to INTEGER\n"
 	           "added view 'v' (re-done for the change of 't')\n"
 	           "added trigger 'edited' on 'u' (definition changed)\n"
+	           "added trigger 'new' on 'u'\n"
 	           "added trigger 'on_t' on 't' (re-done for the change of "
 	           "'t')\n"
 	           "added trigger 'on_u_reads_t' on 'u' (re-done for the "
 	           "change of 't')\n"
 	           "added trigger 'on_v' on 'v' (re-done for the change of "
-	           "'v')\n"
-	           "added trigger 'new' on 'u'\n",
+	           "'v')\n",
 	           "removed trigger 'edited' on 'u' (definition changed)\n"
 	           "removed trigger 'new' on 'u'\n"
 	           "removed trigger 'on_t' on 't' (re-done for the change of "
@@ -693,13 +693,13 @@ static void test_triggers(void **state)
 	           "type of 't.a' changed from INTEGER to TEXT\n"
 	           "added view 'v' (re-done for the change of 't')\n"
 	           "added trigger 'edited' on 'u' (definition changed)\n"
+	           "added trigger 'gone' on 'u'\n"
 	           "added trigger 'on_t' on 't' (re-done for the change of "
 	           "'t')\n"
 	           "added trigger 'on_u_reads_t' on 'u' (re-done for the "
 	           "change of 't')\n"
 	           "added trigger 'on_v' on 'v' (re-done for the change of "
-	           "'v')\n"
-	           "added trigger 'gone' on 'u'\n");
+	           "'v')\n");
 }
 
 static void test_view_definition_changes(void **state)
