@@ -69,7 +69,10 @@ test_expect_success LD_DEBUG 'a PostgreSQL run loads libpq when it connects' '
 	test_grep -E "file=libpq\.so\.5 .*dynamically loaded" debug &&
 	sed -e "/^ *[0-9]*:/d" debug >err &&
 	rt_failed out err &&
-	test_grep -F "FAILED: cannot connect to PostgreSQL database $(cat display): connection to server on socket" failed
+	test_grep -F "FAILED: cannot connect to PostgreSQL database $(cat display): connection to server on socket" failed &&
+	# libpq indents its second line: one line here, single-spaced
+	test_grep -F "; Is the server running" failed &&
+	test_grep -v "  " failed
 '
 
 test_expect_success 'without libpq, a PostgreSQL run fails as a connection does, naming the package' '

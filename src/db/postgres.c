@@ -65,6 +65,9 @@ static void add_one_line(struct rt_buf *out, const char *text)
 			pending_break = true;
 			continue;
 		}
+		/* libpq indents its continuation lines */
+		if (pending_break && (*text == ' ' || *text == '\t'))
+			continue;
 		if (pending_break && out->len > start)
 			rt_buf_adds(out, "; ");
 		pending_break = false;
