@@ -114,6 +114,7 @@ GEN_PC = sed -e 's|@PREFIX@|$(1)|' -e 's|@VERSION@|$(VERSION)|' \
 # The build tree's retort.pc points at PREFIX; `install` writes its own,
 # so a PREFIX given only to `make install` is honoured.
 $(O)/retort.pc: retort.pc.in Makefile
+	@mkdir -p $(dir $@)
 	$(call GEN_PC,$(PREFIX)) > $@
 
 # --- tests -----------------------------------------------------------------

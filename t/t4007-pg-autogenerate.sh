@@ -130,6 +130,36 @@ test_expect_success 'an error in the desired schema names its file and line; not
 	rm schema/20_more.sql
 '
 
+test_expect_success 'keys to tables of another schema and names with dots: autogenerate, upgrade, check' '
+	rt_pg_sql "$DB" "CREATE SCHEMA other; CREATE TABLE other.t (id int PRIMARY KEY); CREATE SCHEMA \"Odd.S\"; CREATE TABLE \"Odd.S\".\"x.y\" (id int PRIMARY KEY)" &&
+	cat >schema/30_refs.sql <<-\EOF &&
+	CREATE TABLE "a.b" (id int PRIMARY KEY);
+	CREATE TABLE refs (
+	    id int PRIMARY KEY,
+	    t_id int REFERENCES other.t (id),
+	    odd_id int REFERENCES "Odd.S"."x.y" (id) ON DELETE CASCADE,
+	    ab_id int REFERENCES "a.b" (id)
+	);
+	EOF
+	retort revision --autogenerate -m "refs" >out 2>err &&
+	script=$(newest_script) &&
+	test_grep -F "REFERENCES other.t (id)" "$script" &&
+	test_grep -F "REFERENCES \"Odd.S\".\"x.y\" (id) ON DELETE CASCADE" "$script" &&
+	test_grep -F "REFERENCES \"a.b\" (id)" "$script" &&
+	retort upgrade head 2>err &&
+	retort check >out 2>err &&
+	echo "No new upgrade operations detected." >expect &&
+	test_cmp expect out &&
+	rt_pg_sql "$DB" "INSERT INTO other.t VALUES (1); INSERT INTO \"Odd.S\".\"x.y\" VALUES (2); INSERT INTO \"a.b\" VALUES (3); INSERT INTO refs VALUES (10, 1, 2, 3)" &&
+	retort downgrade -1 2>err &&
+	echo "0|1|1" >expect &&
+	rt_pg_sql "$DB" "SELECT (SELECT count(*) FROM pg_class WHERE relname IN ('"'"'refs'"'"', '"'"'a.b'"'"')), (SELECT count(*) FROM other.t), (SELECT count(*) FROM \"Odd.S\".\"x.y\")" >actual &&
+	test_cmp expect actual &&
+	# back where it was: the schema of the files before, at their head
+	rm schema/30_refs.sql "$script" &&
+	retort check >out 2>err
+'
+
 test_expect_success 'cleanup' '
 	rt_pg_drop_db auto
 '

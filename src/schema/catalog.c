@@ -422,6 +422,19 @@ void rt_catalog_sort(struct rt_catalog *cat)
 
 /* ---- printing -------------------------------------------------------- */
 
+void rt_cat_fk_add_actions(struct rt_buf *out, const struct rt_cat_fk *fk)
+{
+	if (fk->on_delete != RT_FK_NO_ACTION)
+		rt_buf_addf(out, " ON DELETE %s",
+		            rt_fk_action_sql(fk->on_delete));
+	if (fk->on_update != RT_FK_NO_ACTION)
+		rt_buf_addf(out, " ON UPDATE %s",
+		            rt_fk_action_sql(fk->on_update));
+	if (fk->deferrable)
+		rt_buf_addf(out, " DEFERRABLE INITIALLY %s",
+		            fk->initially_deferred ? "DEFERRED" : "IMMEDIATE");
+}
+
 const char *rt_fk_action_sql(enum rt_fk_action action)
 {
 	switch (action) {

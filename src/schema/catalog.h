@@ -68,6 +68,14 @@ struct rt_cat_key {
 struct rt_cat_fk {
 	char *name; /* NULL when unnamed (SQLite) */
 	struct rt_strvec columns;
+	/*
+	 * The referenced table.  One of the same schema (every one on
+	 * SQLite): its name as it is, dots and quotes included.  On
+	 * PostgreSQL one of another schema: "schema.table" with each part
+	 * as quote_ident() writes it (other.t, "Odd.S"."x.y"), which goes
+	 * into SQL as it is; the renderers tell it from a name of the
+	 * schema by the catalog having no table of that name (render.c).
+	 */
 	char *ref_table;
 	struct rt_strvec ref_columns; /* empty = the referenced primary key */
 	enum rt_fk_action on_delete, on_update;
@@ -207,9 +215,9 @@ struct rt_cat_view *rt_catalog_find_view(const struct rt_catalog *cat,
 
 /*
  * Put tables, views, enums, sequences and triggers in name order, and each
- * table's unique keys, foreign keys, checks and indexes in a fixed order (by name,
- * unnamed ones by their text), so two catalogs of the same schema are identical
- * item by item.  Columns keep their table order.
+ * table's unique keys, foreign keys, checks and indexes in a fixed order (by
+ * name, unnamed ones by their text), so two catalogs of the same schema are
+ * identical item by item.  Columns keep their table order.
  */
 void rt_catalog_sort(struct rt_catalog *cat);
 
@@ -224,6 +232,12 @@ void rt_catalog_dump(struct rt_buf *out, const struct rt_catalog *cat);
 
 /* "CASCADE", "SET NULL", ... ; "NO ACTION" for RT_FK_NO_ACTION. */
 const char *rt_fk_action_sql(enum rt_fk_action action);
+/*
+ * The clauses of `fk` after REFERENCES that are not the default, each
+ * after a blank: " ON DELETE CASCADE ON UPDATE SET NULL DEFERRABLE
+ * INITIALLY DEFERRED".  SQL for both dialects, and the text of `check`.
+ */
+void rt_cat_fk_add_actions(struct rt_buf *out, const struct rt_cat_fk *fk);
 /* Parse one of those (case-insensitive); false when unknown. */
 bool rt_fk_action_parse(enum rt_fk_action *out, const char *text);
 

@@ -1732,15 +1732,7 @@ static void describe_fk(struct rt_buf *out, const char *verb,
 		rt_buf_addch(out, ' ');
 		add_list(out, &fk->ref_columns);
 	}
-	if (fk->on_delete != RT_FK_NO_ACTION)
-		rt_buf_addf(out, " ON DELETE %s",
-		            rt_fk_action_sql(fk->on_delete));
-	if (fk->on_update != RT_FK_NO_ACTION)
-		rt_buf_addf(out, " ON UPDATE %s",
-		            rt_fk_action_sql(fk->on_update));
-	if (fk->deferrable)
-		rt_buf_addf(out, " DEFERRABLE INITIALLY %s",
-		            fk->initially_deferred ? "DEFERRED" : "IMMEDIATE");
+	rt_cat_fk_add_actions(out, fk);
 }
 
 static void describe_key(struct rt_buf *out, const char *verb, const char *what,

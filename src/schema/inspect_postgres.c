@@ -455,13 +455,21 @@ static int column_row(void *baton, size_t nr, const char *const *v,
 
 /* ---- constraints ----------------------------------------------------- */
 
+/*
+ * An FK's referenced table (ref_table in catalog.h) is its bare name when
+ * it is in the inspected schema; one of another schema is qualified,
+ * each part written by quote_ident() as for collations and operator
+ * classes, so that "a.b"."c" and "a"."b.c" stay apart and the text can
+ * go into SQL as it is.
+ */
 static const char constraints_sql[] =
         "SELECT con.conrelid, con.conname, con.contype,"
         " ARRAY(SELECT a.attname FROM pg_catalog.unnest(con.conkey)"
         "  WITH ORDINALITY k(n, i) JOIN pg_catalog.pg_attribute a"
         "  ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),"
         " CASE WHEN fc.relnamespace = NSP THEN fc.relname::text"
-        "  ELSE fn.nspname || '.' || fc.relname END,"
+        "  ELSE pg_catalog.quote_ident(fn.nspname) || '.'"
+        "   || pg_catalog.quote_ident(fc.relname) END,"
         " ARRAY(SELECT a.attname FROM pg_catalog.unnest(con.confkey)"
         "  WITH ORDINALITY k(n, i) JOIN pg_catalog.pg_attribute a"
         "  ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i),"

@@ -14,11 +14,10 @@
 #include "error_raise.h"
 #include "util/alloc.h"
 
-#include <ctype.h>
-
 struct pg_render {
 	struct rt_buf *out;
 	const struct rt_changes *changes;
+	const struct rt_catalog *to; /* the catalog the changes lead to */
 	/*
 	 * FKs of new tables that a separate ADD_FK adds after all tables
 	 * exist (they close a cycle); the others are written inline.
@@ -32,17 +31,6 @@ struct pg_render {
 static void ident(struct rt_buf *out, const char *name)
 {
 	rt_db__add_ident(out, RT_DIALECT_POSTGRESQL, name);
-}
-
-static void ident_list(struct rt_buf *out, const struct rt_strvec *names)
-{
-	rt_buf_addch(out, '(');
-	for (size_t i = 0; i < names->nr; i++) {
-		if (i)
-			rt_buf_adds(out, ", ");
-		ident(out, names->v[i]);
-	}
-	rt_buf_addch(out, ')');
 }
 
 /* A collation as the inspector gives it: quoted or qualified as is. */
@@ -104,119 +92,6 @@ static void column_def(struct rt_buf *out, const struct rt_cat_column *c)
 		rt_buf_adds(out, " NOT NULL");
 }
 
-static void constraint_name(struct rt_buf *out, const char *name)
-{
-	if (!name)
-		return;
-	rt_buf_adds(out, "CONSTRAINT ");
-	ident(out, name);
-	rt_buf_addch(out, ' ');
-}
-
-static void key_clause(struct rt_buf *out, const char *what,
-                       const struct rt_cat_key *k)
-{
-	constraint_name(out, k->name);
-	rt_buf_addf(out, "%s ", what);
-	ident_list(out, &k->columns);
-}
-
-static void check_clause(struct rt_buf *out, const struct rt_cat_check *ck)
-{
-	constraint_name(out, ck->name);
-	rt_buf_addf(out, "CHECK (%s)", ck->expr);
-}
-
-static void fk_clause(struct rt_buf *out, const struct rt_cat_fk *fk)
-{
-	constraint_name(out, fk->name);
-	rt_buf_adds(out, "FOREIGN KEY ");
-	ident_list(out, &fk->columns);
-	rt_buf_adds(out, " REFERENCES ");
-	ident(out, fk->ref_table);
-	if (fk->ref_columns.nr) {
-		rt_buf_addch(out, ' ');
-		ident_list(out, &fk->ref_columns);
-	}
-	if (fk->on_delete != RT_FK_NO_ACTION)
-		rt_buf_addf(out, " ON DELETE %s",
-		            rt_fk_action_sql(fk->on_delete));
-	if (fk->on_update != RT_FK_NO_ACTION)
-		rt_buf_addf(out, " ON UPDATE %s",
-		            rt_fk_action_sql(fk->on_update));
-	if (fk->deferrable)
-		rt_buf_addf(out, " DEFERRABLE INITIALLY %s",
-		            fk->initially_deferred ? "DEFERRED" : "IMMEDIATE");
-}
-
-/*
- * One key part of an index: "(expr) ...", or a column name followed by
- * " DESC", " COLLATE x" and the like, which are kept as they are.  The
- * column is the longest column name of `t` the text starts with, so a
- * name with blanks in it is still found.
- */
-static void index_key(struct rt_buf *out, const struct rt_cat_table *t,
-                      const char *key)
-{
-	const char *best = NULL;
-	size_t best_len = 0;
-
-	if (*key != '(' && t) {
-		for (size_t i = 0; i < t->nr_columns; i++) {
-			const char *name = t->columns[i].name;
-			size_t len = strlen(name);
-
-			if (len > best_len && !strncmp(key, name, len) &&
-			    (!key[len] || key[len] == ' ')) {
-				best = name;
-				best_len = len;
-			}
-		}
-	}
-	if (!best) {
-		rt_buf_adds(out, key);
-		return;
-	}
-	ident(out, best);
-	rt_buf_adds(out, key + best_len);
-}
-
-static void create_index(struct rt_buf *out, const struct rt_cat_table *t,
-                         const struct rt_cat_index *ix)
-{
-	rt_buf_addf(out, "CREATE %sINDEX ", ix->unique ? "UNIQUE " : "");
-	ident(out, ix->name);
-	rt_buf_adds(out, " ON ");
-	ident(out, t->name);
-	if (ix->method)
-		rt_buf_addf(out, " USING %s", ix->method);
-	rt_buf_adds(out, " (");
-	for (size_t i = 0; i < ix->keys.nr; i++) {
-		if (i)
-			rt_buf_adds(out, ", ");
-		index_key(out, t, ix->keys.v[i]);
-	}
-	rt_buf_addch(out, ')');
-	if (ix->where)
-		rt_buf_addf(out, " WHERE %s", ix->where);
-	rt_buf_adds(out, ";\n");
-}
-
-/* The text of a view without the ';' pg_get_viewdef() ends it with. */
-static void view_body(struct rt_buf *out, const char *definition)
-{
-	size_t len = strlen(definition);
-
-	while (len && (isspace((unsigned char)definition[len - 1]) ||
-	               definition[len - 1] == ';'))
-		len--;
-	while (len && isspace((unsigned char)*definition)) {
-		definition++;
-		len--;
-	}
-	rt_buf_add(out, definition, len);
-}
-
 static void comment_on(struct rt_buf *out, const char *what, const char *object,
                        const char *column, const char *comment)
 {
@@ -244,8 +119,11 @@ static void table_literal(struct rt_buf *out, const char *table)
 	rt_buf_release(&name);
 }
 
-static bool is_later_fk(const struct pg_render *r, const struct rt_cat_fk *fk)
+/* rt_render__table_constraints()'s skip_fk: an FK added after it. */
+static bool is_later_fk(const void *baton, const struct rt_cat_fk *fk)
 {
+	const struct pg_render *r = baton;
+
 	for (size_t i = 0; i < r->nr_later_fks; i++)
 		if (r->later_fks[i] == fk)
 			return true;
@@ -267,28 +145,7 @@ static void create_table(struct pg_render *r, const struct rt_cat_table *t)
 		column_def(out, &t->columns[i]);
 		sep = ",\n\t";
 	}
-	if (t->primary_key) {
-		rt_buf_adds(out, sep);
-		key_clause(out, "PRIMARY KEY", t->primary_key);
-		sep = ",\n\t";
-	}
-	for (size_t i = 0; i < t->nr_uniques; i++) {
-		rt_buf_adds(out, sep);
-		key_clause(out, "UNIQUE", &t->uniques[i]);
-		sep = ",\n\t";
-	}
-	for (size_t i = 0; i < t->nr_checks; i++) {
-		rt_buf_adds(out, sep);
-		check_clause(out, &t->checks[i]);
-		sep = ",\n\t";
-	}
-	for (size_t i = 0; i < t->nr_fks; i++) {
-		if (is_later_fk(r, &t->fks[i]))
-			continue;
-		rt_buf_adds(out, sep);
-		fk_clause(out, &t->fks[i]);
-		sep = ",\n\t";
-	}
+	rt_render__table_constraints(out, r->to, t, &sep, true, is_later_fk, r);
 	rt_buf_adds(out, "\n);\n");
 	if (t->comment)
 		comment_on(out, "TABLE", t->name, NULL, t->comment);
@@ -296,37 +153,6 @@ static void create_table(struct pg_render *r, const struct rt_cat_table *t)
 		if (t->columns[i].comment)
 			comment_on(out, "COLUMN", t->name, t->columns[i].name,
 			           t->columns[i].comment);
-}
-
-static void rename_table_note(struct rt_buf *out, const char *old_name,
-                              const char *new_name)
-{
-	rt_buf_addf(out,
-	            "-- retort: '%s' removed and '%s' added with the same "
-	            "columns: if this is a rename, replace both statements by "
-	            "ALTER TABLE ",
-	            old_name, new_name);
-	ident(out, old_name);
-	rt_buf_adds(out, " RENAME TO ");
-	ident(out, new_name);
-	rt_buf_addf(out, ", or the rows of '%s' are lost.\n", old_name);
-}
-
-static void rename_column_note(struct rt_buf *out, const char *table,
-                               const char *old_name, const char *new_name)
-{
-	rt_buf_addf(out,
-	            "-- retort: '%s.%s' removed and '%s.%s' added with the "
-	            "same type: if this is a rename, replace both statements "
-	            "by ALTER TABLE ",
-	            table, old_name, table, new_name);
-	ident(out, table);
-	rt_buf_adds(out, " RENAME COLUMN ");
-	ident(out, old_name);
-	rt_buf_adds(out, " TO ");
-	ident(out, new_name);
-	rt_buf_addf(out, ", or the values of '%s.%s' are lost.\n", table,
-	            old_name);
 }
 
 /* ---- columns ---------------------------------------------------------- */
@@ -716,34 +542,17 @@ static int render_change(struct pg_render *r, const struct rt_change *ch,
 		rt_buf_adds(out, ";\n");
 		break;
 	case RT_CHANGE_ADD_TABLE:
-		if (ch->maybe_renamed_from)
-			rt_buf_addf(out,
-			            "-- retort: '%s' may be '%s' renamed: see "
-			            "the note at the DROP TABLE of '%s'.\n",
-			            t->name, ch->maybe_renamed_from,
-			            ch->maybe_renamed_from);
+		rt_render__change_notes(out, RT_DIALECT_POSTGRESQL, ch);
 		create_table(r, t);
 		break;
 	case RT_CHANGE_DROP_TABLE:
-		rt_buf_addf(
-		        out,
-		        "-- retort: DESTRUCTIVE: drops table '%s' and every "
-		        "row in it\n",
-		        t->name);
-		if (ch->maybe_renamed_to)
-			rename_table_note(out, t->name, ch->maybe_renamed_to);
+		rt_render__change_notes(out, RT_DIALECT_POSTGRESQL, ch);
 		rt_buf_adds(out, "DROP TABLE ");
 		ident(out, t->name);
 		rt_buf_adds(out, ";\n");
 		break;
 	case RT_CHANGE_ADD_COLUMN:
-		if (ch->maybe_renamed_from)
-			rt_buf_addf(
-			        out,
-			        "-- retort: '%s.%s' may be '%s.%s' renamed: "
-			        "see the note at its DROP COLUMN.\n",
-			        t->name, ch->to_column->name, t->name,
-			        ch->maybe_renamed_from);
+		rt_render__change_notes(out, RT_DIALECT_POSTGRESQL, ch);
 		alter_table(out, t);
 		rt_buf_adds(out, "ADD COLUMN ");
 		column_def(out, ch->to_column);
@@ -753,14 +562,7 @@ static int render_change(struct pg_render *r, const struct rt_change *ch,
 			           ch->to_column->comment);
 		break;
 	case RT_CHANGE_DROP_COLUMN:
-		if (ch->destructive)
-			rt_buf_addf(out,
-			            "-- retort: DESTRUCTIVE: drops column "
-			            "'%s.%s' and every value in it\n",
-			            t->name, ch->from_column->name);
-		if (ch->maybe_renamed_to)
-			rename_column_note(out, t->name, ch->from_column->name,
-			                   ch->maybe_renamed_to);
+		rt_render__change_notes(out, RT_DIALECT_POSTGRESQL, ch);
 		alter_table(out, t);
 		rt_buf_adds(out, "DROP COLUMN ");
 		ident(out, ch->from_column->name);
@@ -782,7 +584,8 @@ static int render_change(struct pg_render *r, const struct rt_change *ch,
 		if (ch->kind == RT_CHANGE_SET_PRIMARY_KEY && !ch->from_key) {
 			alter_table(out, t);
 			rt_buf_adds(out, "ADD ");
-			key_clause(out, "PRIMARY KEY", ch->to_key);
+			rt_render__key_clause(out, RT_DIALECT_POSTGRESQL,
+			                      "PRIMARY KEY", ch->to_key);
 			rt_buf_adds(out, ";\n");
 			break;
 		}
@@ -801,23 +604,25 @@ static int render_change(struct pg_render *r, const struct rt_change *ch,
 	case RT_CHANGE_ADD_UNIQUE:
 		alter_table(out, t);
 		rt_buf_adds(out, "ADD ");
-		key_clause(out, "UNIQUE", ch->to_key);
+		rt_render__key_clause(out, RT_DIALECT_POSTGRESQL, "UNIQUE",
+		                      ch->to_key);
 		rt_buf_adds(out, ";\n");
 		break;
 	case RT_CHANGE_ADD_CHECK:
 		alter_table(out, t);
 		rt_buf_adds(out, "ADD ");
-		check_clause(out, ch->check);
+		rt_render__check_clause(out, RT_DIALECT_POSTGRESQL, ch->check);
 		rt_buf_adds(out, ";\n");
 		break;
 	case RT_CHANGE_ADD_FK:
 		alter_table(out, t);
 		rt_buf_adds(out, "ADD ");
-		fk_clause(out, ch->fk);
+		rt_render__fk_clause(out, to, ch->fk);
 		rt_buf_adds(out, ";\n");
 		break;
 	case RT_CHANGE_ADD_INDEX:
-		create_index(out, t, ch->index);
+		rt_render__create_index(out, RT_DIALECT_POSTGRESQL, t,
+		                        ch->index);
 		break;
 	case RT_CHANGE_DROP_INDEX:
 		rt_buf_adds(out, "DROP INDEX ");
@@ -832,11 +637,7 @@ static int render_change(struct pg_render *r, const struct rt_change *ch,
 		           ch->to_column->comment);
 		break;
 	case RT_CHANGE_ADD_VIEW:
-		rt_buf_adds(out, "CREATE VIEW ");
-		ident(out, ch->to_view->name);
-		rt_buf_adds(out, " AS ");
-		view_body(out, ch->to_view->definition);
-		rt_buf_adds(out, ";\n");
+		rt_render__create_view(out, RT_DIALECT_POSTGRESQL, ch->to_view);
 		if (ch->to_view->comment)
 			comment_on(out, "VIEW", ch->to_view->name, NULL,
 			           ch->to_view->comment);
@@ -872,7 +673,7 @@ int rt_schema_render_postgres(struct rt_buf *out,
                               const struct rt_catalog *from,
                               const struct rt_catalog *to, struct rt_error *err)
 {
-	struct pg_render r = { out, changes, NULL, 0, RT_BUF_INIT };
+	struct pg_render r = { out, changes, to, NULL, 0, RT_BUF_INIT };
 	int ret = 0;
 
 	r.later_fks = rt_xcalloc(changes->nr + 1, sizeof(*r.later_fks));

@@ -67,17 +67,6 @@ static void ident(struct rt_buf *out, const char *name)
 	rt_db__add_ident(out, RT_DIALECT_SQLITE, name);
 }
 
-static void ident_list(struct rt_buf *out, const struct rt_strvec *names)
-{
-	rt_buf_addch(out, '(');
-	for (size_t i = 0; i < names->nr; i++) {
-		if (i)
-			rt_buf_adds(out, ", ");
-		ident(out, names->v[i]);
-	}
-	rt_buf_addch(out, ')');
-}
-
 static bool is_plain_name(const char *s)
 {
 	if (!isalpha((unsigned char)*s) && *s != '_')
@@ -225,11 +214,8 @@ static void column_def(struct rt_buf *out, const struct rt_cat_table *t,
 		rt_buf_addf(out, " %s", c->type);
 	if (autoinc && !strcmp(autoinc, c->name)) {
 		rt_buf_adds(out, " ");
-		if (t->primary_key->name) {
-			rt_buf_adds(out, "CONSTRAINT ");
-			ident(out, t->primary_key->name);
-			rt_buf_addch(out, ' ');
-		}
+		rt_render__constraint_name(out, RT_DIALECT_SQLITE,
+		                           t->primary_key->name);
 		rt_buf_adds(out, "PRIMARY KEY AUTOINCREMENT");
 	}
 	if (c->not_null)
@@ -245,40 +231,9 @@ static void column_def(struct rt_buf *out, const struct rt_cat_table *t,
 		            c->generated_stored ? "STORED" : "VIRTUAL");
 }
 
-static void constraint_name(struct rt_buf *out, const char *name)
-{
-	if (!name)
-		return;
-	rt_buf_adds(out, "CONSTRAINT ");
-	ident(out, name);
-	rt_buf_addch(out, ' ');
-}
-
-static void fk_clause(struct rt_buf *out, const struct rt_cat_fk *fk)
-{
-	constraint_name(out, fk->name);
-	rt_buf_adds(out, "FOREIGN KEY ");
-	ident_list(out, &fk->columns);
-	rt_buf_adds(out, " REFERENCES ");
-	ident(out, fk->ref_table);
-	if (fk->ref_columns.nr) {
-		rt_buf_addch(out, ' ');
-		ident_list(out, &fk->ref_columns);
-	}
-	if (fk->on_delete != RT_FK_NO_ACTION)
-		rt_buf_addf(out, " ON DELETE %s",
-		            rt_fk_action_sql(fk->on_delete));
-	if (fk->on_update != RT_FK_NO_ACTION)
-		rt_buf_addf(out, " ON UPDATE %s",
-		            rt_fk_action_sql(fk->on_update));
-	if (fk->deferrable)
-		rt_buf_addf(out, " DEFERRABLE INITIALLY %s",
-		            fk->initially_deferred ? "DEFERRED" : "IMMEDIATE");
-}
-
-/* CREATE TABLE `name` with the definition of `t`. */
-static void create_table(struct rt_buf *out, const struct rt_cat_table *t,
-                         const char *name)
+/* CREATE TABLE `name` with the definition of `t`, a table of `schema`. */
+static void create_table(struct rt_buf *out, const struct rt_catalog *schema,
+                         const struct rt_cat_table *t, const char *name)
 {
 	const char *sep = "\n\t";
 	const char *options = "";
@@ -291,27 +246,9 @@ static void create_table(struct rt_buf *out, const struct rt_cat_table *t,
 		column_def(out, t, &t->columns[i]);
 		sep = ",\n\t";
 	}
-	if (t->primary_key && !autoincrement_column(t)) {
-		rt_buf_adds(out, sep);
-		constraint_name(out, t->primary_key->name);
-		rt_buf_adds(out, "PRIMARY KEY ");
-		ident_list(out, &t->primary_key->columns);
-	}
-	for (size_t i = 0; i < t->nr_uniques; i++) {
-		rt_buf_adds(out, sep);
-		constraint_name(out, t->uniques[i].name);
-		rt_buf_adds(out, "UNIQUE ");
-		ident_list(out, &t->uniques[i].columns);
-	}
-	for (size_t i = 0; i < t->nr_checks; i++) {
-		rt_buf_adds(out, sep);
-		constraint_name(out, t->checks[i].name);
-		rt_buf_addf(out, "CHECK (%s)", t->checks[i].expr);
-	}
-	for (size_t i = 0; i < t->nr_fks; i++) {
-		rt_buf_adds(out, sep);
-		fk_clause(out, &t->fks[i]);
-	}
+	/* the primary key of an AUTOINCREMENT column is in its definition */
+	rt_render__table_constraints(out, schema, t, &sep,
+	                             !autoincrement_column(t), NULL, NULL);
 	rt_buf_adds(out, "\n)");
 	if (t->without_rowid) {
 		rt_buf_adds(out, " WITHOUT ROWID");
@@ -322,71 +259,11 @@ static void create_table(struct rt_buf *out, const struct rt_cat_table *t,
 	rt_buf_adds(out, ";\n");
 }
 
-/* One key part: a column name (quoted as needed) and what follows it. */
-static void index_key(struct rt_buf *out, const struct rt_cat_table *t,
-                      const char *key)
-{
-	const char *best = NULL;
-	size_t best_len = 0;
-
-	if (*key != '(') {
-		for (size_t i = 0; i < t->nr_columns; i++) {
-			const char *name = t->columns[i].name;
-			size_t len = strlen(name);
-
-			if (len > best_len && !strncmp(key, name, len) &&
-			    (!key[len] || key[len] == ' ')) {
-				best = name;
-				best_len = len;
-			}
-		}
-	}
-	if (!best) {
-		rt_buf_adds(out, key);
-		return;
-	}
-	ident(out, best);
-	rt_buf_adds(out, key + best_len);
-}
-
-static void create_index(struct rt_buf *out, const struct rt_cat_table *t,
-                         const struct rt_cat_index *ix)
-{
-	rt_buf_addf(out, "CREATE %sINDEX ", ix->unique ? "UNIQUE " : "");
-	ident(out, ix->name);
-	rt_buf_adds(out, " ON ");
-	ident(out, t->name);
-	rt_buf_adds(out, " (");
-	for (size_t i = 0; i < ix->keys.nr; i++) {
-		if (i)
-			rt_buf_adds(out, ", ");
-		index_key(out, t, ix->keys.v[i]);
-	}
-	rt_buf_addch(out, ')');
-	if (ix->where)
-		rt_buf_addf(out, " WHERE %s", ix->where);
-	rt_buf_adds(out, ";\n");
-}
-
 static void drop(struct rt_buf *out, const char *what, const char *name)
 {
 	rt_buf_addf(out, "DROP %s ", what);
 	ident(out, name);
 	rt_buf_adds(out, ";\n");
-}
-
-static void view_body(struct rt_buf *out, const char *definition)
-{
-	size_t len = strlen(definition);
-
-	while (len && (isspace((unsigned char)definition[len - 1]) ||
-	               definition[len - 1] == ';'))
-		len--;
-	while (len && isspace((unsigned char)*definition)) {
-		definition++;
-		len--;
-	}
-	rt_buf_add(out, definition, len);
 }
 
 /* ---- what ALTER TABLE can do ------------------------------------------ */
@@ -645,7 +522,7 @@ static void rebuild(struct sqlite_render *r, const struct table_plan *p)
 	            "foreign_key_check before it commits.\n",
 	            t->name, p->rebuild_reason);
 	rt_buf_addf(&tmp, "_retort_new_%s", t->name);
-	create_table(out, t, tmp.buf);
+	create_table(out, r->to, t, tmp.buf);
 
 	for (size_t i = 0; i < t->nr_columns; i++) {
 		const struct rt_cat_column *b = &t->columns[i];
@@ -695,7 +572,8 @@ static void rebuild(struct sqlite_render *r, const struct table_plan *p)
 	ident(out, t->name);
 	rt_buf_adds(out, ";\n");
 	for (size_t i = 0; i < t->nr_indexes; i++)
-		create_index(out, t, &t->indexes[i]);
+		rt_render__create_index(out, RT_DIALECT_SQLITE, t,
+		                        &t->indexes[i]);
 	*r->needs_fk_off = true;
 	rt_buf_release(&tmp);
 	rt_buf_release(&cols);
@@ -773,45 +651,17 @@ static int render_change(struct sqlite_render *r, const struct rt_change *ch,
 
 	switch (ch->kind) {
 	case RT_CHANGE_ADD_TABLE:
-		if (ch->maybe_renamed_from)
-			rt_buf_addf(out,
-			            "-- retort: '%s' may be '%s' renamed: see "
-			            "the note at the DROP TABLE of '%s'.\n",
-			            t->name, ch->maybe_renamed_from,
-			            ch->maybe_renamed_from);
-		create_table(out, t, t->name);
+		rt_render__change_notes(out, RT_DIALECT_SQLITE, ch);
+		create_table(out, r->to, t, t->name);
 		break;
 	case RT_CHANGE_DROP_TABLE:
-		rt_buf_addf(
-		        out,
-		        "-- retort: DESTRUCTIVE: drops table '%s' and every "
-		        "row in it\n",
-		        t->name);
-		if (ch->maybe_renamed_to) {
-			rt_buf_addf(
-			        out,
-			        "-- retort: '%s' removed and '%s' added with "
-			        "the same columns: if this is a rename, "
-			        "replace both statements by ALTER TABLE ",
-			        t->name, ch->maybe_renamed_to);
-			ident(out, t->name);
-			rt_buf_adds(out, " RENAME TO ");
-			ident(out, ch->maybe_renamed_to);
-			rt_buf_addf(out, ", or the rows of '%s' are lost.\n",
-			            t->name);
-		}
+		rt_render__change_notes(out, RT_DIALECT_SQLITE, ch);
 		if (find_dropped(r, t->name)->referenced)
 			*r->needs_fk_off = true;
 		drop(out, "TABLE", t->name);
 		break;
 	case RT_CHANGE_ADD_COLUMN:
-		if (ch->maybe_renamed_from)
-			rt_buf_addf(
-			        out,
-			        "-- retort: '%s.%s' may be '%s.%s' renamed: "
-			        "see the note at its DROP COLUMN.\n",
-			        t->name, ch->to_column->name, t->name,
-			        ch->maybe_renamed_from);
+		rt_render__change_notes(out, RT_DIALECT_SQLITE, ch);
 		rt_buf_adds(out, "ALTER TABLE ");
 		ident(out, t->name);
 		rt_buf_adds(out, " ADD COLUMN ");
@@ -819,28 +669,7 @@ static int render_change(struct sqlite_render *r, const struct rt_change *ch,
 		rt_buf_adds(out, ";\n");
 		break;
 	case RT_CHANGE_DROP_COLUMN:
-		if (ch->destructive)
-			rt_buf_addf(out,
-			            "-- retort: DESTRUCTIVE: drops column "
-			            "'%s.%s' and every value in it\n",
-			            t->name, ch->from_column->name);
-		if (ch->maybe_renamed_to) {
-			rt_buf_addf(out,
-			            "-- retort: '%s.%s' removed and '%s.%s' "
-			            "added with the same type: if this is a "
-			            "rename, replace both statements by ALTER "
-			            "TABLE ",
-			            t->name, ch->from_column->name, t->name,
-			            ch->maybe_renamed_to);
-			ident(out, t->name);
-			rt_buf_adds(out, " RENAME COLUMN ");
-			ident(out, ch->from_column->name);
-			rt_buf_adds(out, " TO ");
-			ident(out, ch->maybe_renamed_to);
-			rt_buf_addf(out,
-			            ", or the values of '%s.%s' are lost.\n",
-			            t->name, ch->from_column->name);
-		}
+		rt_render__change_notes(out, RT_DIALECT_SQLITE, ch);
 		rt_buf_adds(out, "ALTER TABLE ");
 		ident(out, t->name);
 		rt_buf_adds(out, " DROP COLUMN ");
@@ -848,17 +677,13 @@ static int render_change(struct sqlite_render *r, const struct rt_change *ch,
 		rt_buf_adds(out, ";\n");
 		break;
 	case RT_CHANGE_ADD_INDEX:
-		create_index(out, t, ch->index);
+		rt_render__create_index(out, RT_DIALECT_SQLITE, t, ch->index);
 		break;
 	case RT_CHANGE_DROP_INDEX:
 		drop(out, "INDEX", ch->index->name);
 		break;
 	case RT_CHANGE_ADD_VIEW:
-		rt_buf_adds(out, "CREATE VIEW ");
-		ident(out, ch->to_view->name);
-		rt_buf_adds(out, " AS ");
-		view_body(out, ch->to_view->definition);
-		rt_buf_adds(out, ";\n");
+		rt_render__create_view(out, RT_DIALECT_SQLITE, ch->to_view);
 		break;
 	case RT_CHANGE_DROP_VIEW:
 		drop(out, "VIEW", ch->from_view->name);

@@ -286,7 +286,9 @@ static int load_postgres(struct rt_catalog *cat, struct rt_db *db,
 	if (ret < 0)
 		return ret;
 	/* the schema the database's own tables are in, before ours */
-	ret = rt_db__query_column(&own, db, "SELECT current_schema()", err);
+	ret = rt_db__query_column(
+	        &own, db, "SELECT pg_catalog.quote_ident(current_schema())",
+	        err);
 	if (ret == 0)
 		ret = make_scratch(db, name, err);
 	for (size_t i = 0; ret == 0 && i < files->nr; i++)

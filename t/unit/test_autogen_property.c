@@ -75,6 +75,7 @@
 #include "schema/catalog.h"
 #include "schema/inspect.h"
 #include "schema/target.h"
+#include "pg_fixture.h"
 #include "tmpdir_fixture.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -1210,7 +1211,7 @@ static void render_rows(struct rt_buf *out, const struct gschema *s)
 struct pair_env {
 	enum rt_dialect dialect;
 	char dir[64]; /* the test's temporary folder */
-	char *pg_url; /* PostgreSQL: the server */
+	const char *pg_url; /* PostgreSQL: the server */
 	char schema[NAMELEN + 16]; /* PostgreSQL: the private schema */
 	struct rt_buf out, log; /* what the commands printed */
 	bool show; /* RT_PROPERTY_SHOW: print every pair's schemas */
@@ -1642,7 +1643,7 @@ static void run_pairs(enum rt_dialect dialect, unsigned long default_pairs)
 	if (env_pairs && *env_pairs)
 		pairs = strtoul(env_pairs, NULL, 10);
 	if (dialect == RT_DIALECT_POSTGRESQL) {
-		e.pg_url = getenv("RETORT_TEST_PG_URL");
+		e.pg_url = pg_fixture_server();
 		snprintf(e.schema, sizeof(e.schema), "rt_prop_%ld",
 		         (long)getpid());
 	}
@@ -1714,14 +1715,8 @@ static void test_property_sqlite(void **state)
 
 static void test_property_postgres(void **state)
 {
-	const char *url = getenv("RETORT_TEST_PG_URL");
-
 	(void)state;
-	if (!url || !*url) {
-		print_message("# no server: RETORT_TEST_PG_URL is not set "
-		              "(run through t/with-postgres.sh)\n");
-		skip();
-	}
+	pg_fixture_server(); /* or skip */
 	run_pairs(RT_DIALECT_POSTGRESQL, 60);
 }
 

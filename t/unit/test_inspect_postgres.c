@@ -14,80 +14,24 @@
 #include "db/db.h"
 #include "db/driver.h"
 #include "error_raise.h"
+#include "pg_fixture.h"
 #include "schema/catalog.h"
+#include "schema/diff.h"
 #include "schema/inspect.h"
+#include "schema/render.h"
 #include "util/buf.h"
 
-static const char *server_url(void)
-{
-	const char *url = getenv("RETORT_TEST_PG_URL");
-
-	return url && *url ? url : NULL;
-}
-
-struct fixture {
-	struct rt_url url;
-	struct rt_db *db;
-};
-
-static void must(struct rt_db *db, const char *sql)
-{
-	struct rt_error err = RT_ERROR_INIT;
-
-	if (rt_db_exec_script(db, sql, NULL, 1, &err) < 0)
-		fail_msg("%s: %s", sql, err.message);
-}
-
-static char *one_value(struct rt_db *db, const char *sql)
-{
-	struct rt_error err = RT_ERROR_INIT;
-	struct rt_strvec rows = RT_STRVEC_INIT;
-	char *value;
-
-	if (rt_db__query_column(&rows, db, sql, &err) < 0)
-		fail_msg("%s: %s", sql, err.message);
-	value = strdup(rows.nr ? rows.v[0] : "");
-	rt_strvec_clear(&rows);
-	return value;
-}
-
-#define SCHEMAS "rt_insp, rt_insp_a, rt_insp_b, rt_insp_other"
+#define SCHEMAS "rt_insp, rt_insp_a, rt_insp_b, rt_insp_other, \"rt_insp.Odd\""
 
 static int setup(void **state)
 {
-	struct fixture *f;
-	struct rt_error err = RT_ERROR_INIT;
-	struct rt_db_options opts = { 0 };
-
-	if (!server_url()) {
-		print_message("# no server: RETORT_TEST_PG_URL is not set "
-		              "(run through t/with-postgres.sh)\n");
-		skip();
-	}
-	f = calloc(1, sizeof(*f));
-	f->url = (struct rt_url)RT_URL_INIT;
-	if (rt_url_parse(&f->url, server_url(), &err) < 0)
-		fail_msg("%s", err.message);
-	if (rt_db_open(&f->db, &f->url, &opts, &err) < 0)
-		fail_msg("cannot connect: %s", err.message);
-	must(f->db, "SET client_min_messages = warning; "
-	            "DROP SCHEMA IF EXISTS " SCHEMAS " CASCADE; "
-	            "CREATE SCHEMA rt_insp; SET search_path TO rt_insp");
-	*state = f;
+	*state = pg_fixture_new(SCHEMAS, NULL);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	if (!f)
-		return 0;
-	rt_db_rollback(f->db);
-	must(f->db, "DROP SCHEMA IF EXISTS " SCHEMAS " CASCADE");
-	rt_db_close(f->db);
-	rt_url_release(&f->url);
-	free(f);
+	pg_fixture_free(*state);
 	return 0;
 }
 
@@ -121,28 +65,64 @@ static void expect_dump(struct rt_db *db, const char *schema,
 	free(got);
 }
 
+/*
+ * The SQL the renderer writes for `schema` (from nothing) builds, in the
+ * empty schema `copy`, a schema that reads back the same.
+ */
+static void expect_round_trip(struct rt_db *db, const char *schema,
+                              const char *copy)
+{
+	struct rt_catalog empty, cat;
+	struct rt_changes changes = RT_CHANGES_INIT;
+	struct rt_error err = RT_ERROR_INIT;
+	struct rt_buf sql = RT_BUF_INIT;
+	bool fk_off;
+	char *want, *got;
+
+	rt_catalog_init(&empty, RT_DIALECT_POSTGRESQL);
+	rt_catalog_init(&cat, RT_DIALECT_POSTGRESQL);
+	rt_buf_addf(&sql, "CREATE SCHEMA %s; SET search_path TO %s;\n", copy,
+	            copy);
+	if (rt_schema_inspect_postgres(&cat, db, schema, NULL, &err) < 0 ||
+	    rt_schema_diff(&changes, &empty, &cat, &err) < 0 ||
+	    rt_schema_render(&sql, &fk_off, &changes, &empty, &cat, &err) < 0)
+		fail_msg("%s", err.message);
+	pg_must(db, sql.buf);
+	want = dump_of(db, schema, NULL);
+	got = dump_of(db, copy, NULL);
+	if (strcmp(got, want))
+		fail_msg("the copy differs:\n--- %s\n%s--- %s\n%s---\n%s",
+		         schema, want, copy, got, sql.buf);
+	free(want);
+	free(got);
+	rt_buf_release(&sql);
+	rt_changes_release(&changes);
+	rt_catalog_release(&cat);
+	rt_catalog_release(&empty);
+}
+
 /* ---- tables and columns ---------------------------------------------- */
 
 static void test_columns(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 
-	must(f->db, "CREATE TABLE t (\n"
-	            "  id integer NOT NULL,\n"
-	            "  name varchar(255) DEFAULT 'x' NOT NULL,\n"
-	            "  price numeric(10, 2) DEFAULT 0,\n"
-	            "  at timestamp DEFAULT now(),\n"
-	            "  tz timestamptz,\n"
-	            "  flag boolean DEFAULT true,\n"
-	            "  tags text[],\n"
-	            "  code text COLLATE \"C\",\n"
-	            "  big bigint GENERATED ALWAYS AS (id * 2) STORED,\n"
-	            "  \"Mixed Case\" int\n"
-	            ");\n"
-	            "ALTER TABLE t DROP COLUMN tz;\n"
-	            "COMMENT ON TABLE t IS 'the table';\n"
-	            "COMMENT ON COLUMN t.name IS 'its name';\n"
-	            "CREATE TABLE \"Upper\" (a int);\n");
+	pg_must(f->db, "CREATE TABLE t (\n"
+	               "  id integer NOT NULL,\n"
+	               "  name varchar(255) DEFAULT 'x' NOT NULL,\n"
+	               "  price numeric(10, 2) DEFAULT 0,\n"
+	               "  at timestamp DEFAULT now(),\n"
+	               "  tz timestamptz,\n"
+	               "  flag boolean DEFAULT true,\n"
+	               "  tags text[],\n"
+	               "  code text COLLATE \"C\",\n"
+	               "  big bigint GENERATED ALWAYS AS (id * 2) STORED,\n"
+	               "  \"Mixed Case\" int\n"
+	               ");\n"
+	               "ALTER TABLE t DROP COLUMN tz;\n"
+	               "COMMENT ON TABLE t IS 'the table';\n"
+	               "COMMENT ON COLUMN t.name IS 'its name';\n"
+	               "CREATE TABLE \"Upper\" (a int);\n");
 	expect_dump(f->db, "rt_insp", NULL,
 	            "table Upper\n"
 	            "column Upper.a integer\n"
@@ -162,22 +142,23 @@ static void test_columns(void **state)
 
 static void test_serial_and_identity(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 
-	must(f->db, "CREATE TABLE s (\n"
-	            "  id serial PRIMARY KEY,\n"
-	            "  big bigserial,\n"
-	            "  ident int GENERATED ALWAYS AS IDENTITY,\n"
-	            "  ident2 bigint GENERATED BY DEFAULT AS IDENTITY,\n"
-	            "  plain int\n"
-	            ");\n"
-	            /* a free sequence used as a default: not serial */
-	            "CREATE SEQUENCE free_seq AS integer START 10 INCREMENT 5 "
-	            " MINVALUE 1 MAXVALUE 1000 CACHE 3 CYCLE;\n"
-	            "CREATE TABLE u (n int DEFAULT nextval('free_seq'),\n"
-	            "                m int);\n"
-	            /* owned by a column whose default does not use it */
-	            "CREATE SEQUENCE owned_seq OWNED BY u.m;\n");
+	pg_must(f->db,
+	        "CREATE TABLE s (\n"
+	        "  id serial PRIMARY KEY,\n"
+	        "  big bigserial,\n"
+	        "  ident int GENERATED ALWAYS AS IDENTITY,\n"
+	        "  ident2 bigint GENERATED BY DEFAULT AS IDENTITY,\n"
+	        "  plain int\n"
+	        ");\n"
+	        /* a free sequence used as a default: not serial */
+	        "CREATE SEQUENCE free_seq AS integer START 10 INCREMENT 5 "
+	        " MINVALUE 1 MAXVALUE 1000 CACHE 3 CYCLE;\n"
+	        "CREATE TABLE u (n int DEFAULT nextval('free_seq'),\n"
+	        "                m int);\n"
+	        /* owned by a column whose default does not use it */
+	        "CREATE SEQUENCE owned_seq OWNED BY u.m;\n");
 	expect_dump(f->db, "rt_insp", NULL,
 	            "sequence free_seq integer START 10 INCREMENT 5 "
 	            "MINVALUE 1 MAXVALUE 1000 CACHE 3 CYCLE\n"
@@ -203,25 +184,25 @@ static void test_serial_and_identity(void **state)
 
 static void test_constraints(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 
-	must(f->db,
-	     "CREATE TABLE p (a int, b int, code text UNIQUE,\n"
-	     "  PRIMARY KEY (b, a));\n"
-	     "CREATE TABLE c (\n"
-	     "  id int CONSTRAINT c_pk PRIMARY KEY,\n"
-	     "  pa int, pb int, code text, n int,\n"
-	     "  CONSTRAINT c_p FOREIGN KEY (pb, pa) REFERENCES p (b, a)\n"
-	     "    ON DELETE CASCADE ON UPDATE SET NULL,\n"
-	     "  CONSTRAINT c_code FOREIGN KEY (code) REFERENCES p (code)\n"
-	     "    ON DELETE RESTRICT ON UPDATE SET DEFAULT\n"
-	     "    DEFERRABLE INITIALLY DEFERRED,\n"
-	     "  CONSTRAINT c_self FOREIGN KEY (n) REFERENCES c\n"
-	     "    DEFERRABLE,\n"
-	     "  CONSTRAINT c_n_positive CHECK (n > 0),\n"
-	     "  CONSTRAINT c_two CHECK (n > 0 AND (pa < pb OR pa IS NULL)),\n"
-	     "  CONSTRAINT c_uq UNIQUE (pb, pa)\n"
-	     ");\n");
+	pg_must(f->db,
+	        "CREATE TABLE p (a int, b int, code text UNIQUE,\n"
+	        "  PRIMARY KEY (b, a));\n"
+	        "CREATE TABLE c (\n"
+	        "  id int CONSTRAINT c_pk PRIMARY KEY,\n"
+	        "  pa int, pb int, code text, n int,\n"
+	        "  CONSTRAINT c_p FOREIGN KEY (pb, pa) REFERENCES p (b, a)\n"
+	        "    ON DELETE CASCADE ON UPDATE SET NULL,\n"
+	        "  CONSTRAINT c_code FOREIGN KEY (code) REFERENCES p (code)\n"
+	        "    ON DELETE RESTRICT ON UPDATE SET DEFAULT\n"
+	        "    DEFERRABLE INITIALLY DEFERRED,\n"
+	        "  CONSTRAINT c_self FOREIGN KEY (n) REFERENCES c\n"
+	        "    DEFERRABLE,\n"
+	        "  CONSTRAINT c_n_positive CHECK (n > 0),\n"
+	        "  CONSTRAINT c_two CHECK (n > 0 AND (pa < pb OR pa IS NULL)),\n"
+	        "  CONSTRAINT c_uq UNIQUE (pb, pa)\n"
+	        ");\n");
 	expect_dump(f->db, "rt_insp", NULL,
 	            "table c\n"
 	            "column c.id integer NOT NULL\n"
@@ -249,51 +230,74 @@ static void test_constraints(void **state)
 	            "unique p_code_key ON p (code)\n");
 }
 
-/* A foreign key to another schema names it; one to ours does not. */
+/*
+ * A foreign key to another schema names it, each part quoted as
+ * quote_ident() does, so that the renderer can write it as it is and a
+ * dot inside a name stays inside; one to ours does not, and a name of
+ * ours with a dot in it is one name.
+ */
 static void test_foreign_key_to_another_schema(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 
-	must(f->db, "CREATE SCHEMA rt_insp_other;\n"
-	            "CREATE TABLE rt_insp_other.far (id int PRIMARY KEY);\n"
-	            "CREATE TABLE near (id int PRIMARY KEY,\n"
-	            "  far_id int REFERENCES rt_insp_other.far);\n");
-	expect_dump(f->db, "rt_insp", NULL,
-	            "table near\n"
-	            "column near.id integer NOT NULL\n"
-	            "column near.far_id integer\n"
-	            "primary key near_pkey ON near (id)\n"
-	            "foreign key near_far_id_fkey ON near (far_id) "
-	            "REFERENCES rt_insp_other.far (id) ON DELETE NO ACTION "
-	            "ON UPDATE NO ACTION\n");
+	pg_must(f->db, "CREATE SCHEMA rt_insp_other;\n"
+	               "CREATE TABLE rt_insp_other.far (id int PRIMARY KEY);\n"
+	               "CREATE SCHEMA \"rt_insp.Odd\";\n"
+	               "CREATE TABLE \"rt_insp.Odd\".\"x.\"\"y\" (id int "
+	               "PRIMARY KEY);\n"
+	               "CREATE TABLE \"a.b\" (id int PRIMARY KEY);\n"
+	               "CREATE TABLE near (id int PRIMARY KEY,\n"
+	               "  far_id int REFERENCES rt_insp_other.far,\n"
+	               "  odd_id int REFERENCES \"rt_insp.Odd\".\"x.\"\"y\",\n"
+	               "  ab_id int REFERENCES \"a.b\");\n");
+	expect_dump(
+	        f->db, "rt_insp", NULL,
+	        "table a.b\n"
+	        "column a.b.id integer NOT NULL\n"
+	        "primary key a.b_pkey ON a.b (id)\n"
+	        "table near\n"
+	        "column near.id integer NOT NULL\n"
+	        "column near.far_id integer\n"
+	        "column near.odd_id integer\n"
+	        "column near.ab_id integer\n"
+	        "primary key near_pkey ON near (id)\n"
+	        "foreign key near_ab_id_fkey ON near (ab_id) REFERENCES a.b (id) "
+	        "ON DELETE NO ACTION ON UPDATE NO ACTION\n"
+	        "foreign key near_far_id_fkey ON near (far_id) "
+	        "REFERENCES rt_insp_other.far (id) ON DELETE NO ACTION "
+	        "ON UPDATE NO ACTION\n"
+	        "foreign key near_odd_id_fkey ON near (odd_id) "
+	        "REFERENCES \"rt_insp.Odd\".\"x.\"\"y\" (id) "
+	        "ON DELETE NO ACTION ON UPDATE NO ACTION\n");
+	expect_round_trip(f->db, "rt_insp", "rt_insp_a");
 }
 
 /* ---- indexes --------------------------------------------------------- */
 
 static void test_indexes(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 
-	must(f->db,
-	     "CREATE TABLE i (id int PRIMARY KEY, a int, b int,\n"
-	     "  email text, tags text[], code text UNIQUE,\n"
-	     "  CONSTRAINT i_ab UNIQUE (a, b));\n"
-	     "CREATE INDEX ix_plain ON i (a);\n"
-	     "CREATE UNIQUE INDEX ux_email ON i (lower(email));\n"
-	     "CREATE INDEX ix_sum ON i ((a + b));\n"
-	     "CREATE INDEX ix_desc ON i (a DESC, b NULLS FIRST);\n"
-	     "CREATE INDEX ix_desc_last ON i (a DESC NULLS LAST);\n"
-	     "CREATE INDEX ix_partial ON i (b) WHERE a > 0 AND email IS "
-	     "NOT NULL;\n"
-	     "CREATE INDEX ix_coll ON i (email COLLATE \"C\");\n"
-	     "CREATE INDEX ix_gin ON i USING gin (tags);\n"
-	     "CREATE INDEX ix_hash ON i USING hash (email);\n"
-	     "CREATE INDEX ix_ops ON i (email text_pattern_ops DESC, a);\n"
-	     "CREATE INDEX ix_ops_coll ON i (email COLLATE \"C\" "
-	     "varchar_pattern_ops);\n"
-	     /* an FK names this index in conindid: it must stay listed */
-	     "CREATE UNIQUE INDEX ux_b ON i (b);\n"
-	     "CREATE TABLE j (b int REFERENCES i (b));\n");
+	pg_must(f->db,
+	        "CREATE TABLE i (id int PRIMARY KEY, a int, b int,\n"
+	        "  email text, tags text[], code text UNIQUE,\n"
+	        "  CONSTRAINT i_ab UNIQUE (a, b));\n"
+	        "CREATE INDEX ix_plain ON i (a);\n"
+	        "CREATE UNIQUE INDEX ux_email ON i (lower(email));\n"
+	        "CREATE INDEX ix_sum ON i ((a + b));\n"
+	        "CREATE INDEX ix_desc ON i (a DESC, b NULLS FIRST);\n"
+	        "CREATE INDEX ix_desc_last ON i (a DESC NULLS LAST);\n"
+	        "CREATE INDEX ix_partial ON i (b) WHERE a > 0 AND email IS "
+	        "NOT NULL;\n"
+	        "CREATE INDEX ix_coll ON i (email COLLATE \"C\");\n"
+	        "CREATE INDEX ix_gin ON i USING gin (tags);\n"
+	        "CREATE INDEX ix_hash ON i USING hash (email);\n"
+	        "CREATE INDEX ix_ops ON i (email text_pattern_ops DESC, a);\n"
+	        "CREATE INDEX ix_ops_coll ON i (email COLLATE \"C\" "
+	        "varchar_pattern_ops);\n"
+	        /* an FK names this index in conindid: it must stay listed */
+	        "CREATE UNIQUE INDEX ux_b ON i (b);\n"
+	        "CREATE TABLE j (b int REFERENCES i (b));\n");
 	expect_dump(f->db, "rt_insp", NULL,
 	            "table i\n"
 	            "column i.id integer NOT NULL\n"
@@ -329,17 +333,18 @@ static void test_indexes(void **state)
 
 static void test_views_enums_comments(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 
-	must(f->db, "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');\n"
-	            "ALTER TYPE mood ADD VALUE 'meh' BEFORE 'ok';\n"
-	            "CREATE TYPE empty_enum AS ENUM ();\n"
-	            "CREATE TABLE person (id int, m mood DEFAULT 'ok',\n"
-	            "  CONSTRAINT person_not_sad CHECK (m <> 'sad'::mood));\n"
-	            "CREATE VIEW happy AS SELECT id FROM person "
-	            "WHERE m = 'happy';\n"
-	            "COMMENT ON VIEW happy IS 'only the happy ones';\n"
-	            "CREATE MATERIALIZED VIEW mv AS SELECT 1 AS one;\n");
+	pg_must(f->db,
+	        "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');\n"
+	        "ALTER TYPE mood ADD VALUE 'meh' BEFORE 'ok';\n"
+	        "CREATE TYPE empty_enum AS ENUM ();\n"
+	        "CREATE TABLE person (id int, m mood DEFAULT 'ok',\n"
+	        "  CONSTRAINT person_not_sad CHECK (m <> 'sad'::mood));\n"
+	        "CREATE VIEW happy AS SELECT id FROM person "
+	        "WHERE m = 'happy';\n"
+	        "COMMENT ON VIEW happy IS 'only the happy ones';\n"
+	        "CREATE MATERIALIZED VIEW mv AS SELECT 1 AS one;\n");
 	expect_dump(f->db, "rt_insp", NULL,
 	            "enum empty_enum ()\n"
 	            "enum mood (sad, meh, ok, happy)\n"
@@ -374,15 +379,15 @@ static const char shared_ddl[] =
 
 static void test_two_schemas_dump_the_same(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 	char *a, *b;
 
-	must(f->db, "CREATE SCHEMA rt_insp_a; SET search_path = rt_insp_a");
-	must(f->db, shared_ddl);
-	must(f->db, "CREATE SCHEMA rt_insp_b; SET search_path = rt_insp_b");
-	must(f->db, shared_ddl);
+	pg_must(f->db, "CREATE SCHEMA rt_insp_a; SET search_path = rt_insp_a");
+	pg_must(f->db, shared_ddl);
+	pg_must(f->db, "CREATE SCHEMA rt_insp_b; SET search_path = rt_insp_b");
+	pg_must(f->db, shared_ddl);
 	/* inspected from a session whose path has neither of them */
-	must(f->db, "SET search_path = public");
+	pg_must(f->db, "SET search_path = public");
 	a = dump_of(f->db, "rt_insp_a", NULL);
 	b = dump_of(f->db, "rt_insp_b", NULL);
 	if (strcmp(a, b))
@@ -405,17 +410,17 @@ static void test_two_schemas_dump_the_same(void **state)
  */
 static void test_qualifier_stripped_outside_literals(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 	char *raw;
 
-	must(f->db,
-	     "CREATE SEQUENCE pg_class;\n"
-	     "CREATE TABLE w (a int DEFAULT nextval('rt_insp.pg_class'),\n"
-	     "  b text DEFAULT 'rt_insp.x', c text DEFAULT E'rt_insp.\\\\y'"
-	     ");\n");
-	raw = one_value(f->db, "SELECT pg_get_expr(adbin, adrelid) FROM "
-	                       "pg_attrdef WHERE adrelid = 'w'::regclass "
-	                       "AND adnum = 1");
+	pg_must(f->db,
+	        "CREATE SEQUENCE pg_class;\n"
+	        "CREATE TABLE w (a int DEFAULT nextval('rt_insp.pg_class'),\n"
+	        "  b text DEFAULT 'rt_insp.x', c text DEFAULT E'rt_insp.\\\\y'"
+	        ");\n");
+	raw = pg_one_value(f->db, "SELECT pg_get_expr(adbin, adrelid) FROM "
+	                          "pg_attrdef WHERE adrelid = 'w'::regclass "
+	                          "AND adnum = 1");
 	assert_string_equal(raw, "nextval('rt_insp.pg_class'::regclass)");
 	free(raw);
 	expect_dump(f->db, "rt_insp", NULL,
@@ -432,12 +437,12 @@ static void test_qualifier_stripped_outside_literals(void **state)
 
 static void test_exclude_and_current_schema(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 	const char *const exclude[] = { "alembic_version", NULL };
 
-	must(f->db, "CREATE TABLE alembic_version (version_num varchar(32) "
-	            "NOT NULL PRIMARY KEY);\n"
-	            "CREATE TABLE kept (a int);\n");
+	pg_must(f->db, "CREATE TABLE alembic_version (version_num varchar(32) "
+	               "NOT NULL PRIMARY KEY);\n"
+	               "CREATE TABLE kept (a int);\n");
 	/* NULL: the first schema of the search_path (rt_insp) */
 	expect_dump(f->db, NULL, exclude,
 	            "table kept\n"
@@ -453,13 +458,13 @@ static void test_exclude_and_current_schema(void **state)
  */
 static void test_only_excluded_tables(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 	const char *const exclude[] = { "alembic_version", NULL };
 
-	must(f->db, "CREATE TABLE alembic_version (version_num varchar(32) "
-	            "NOT NULL PRIMARY KEY);\n"
-	            "CREATE INDEX ix_version ON alembic_version "
-	            "(lower(version_num));\n");
+	pg_must(f->db, "CREATE TABLE alembic_version (version_num varchar(32) "
+	               "NOT NULL PRIMARY KEY);\n"
+	               "CREATE INDEX ix_version ON alembic_version "
+	               "(lower(version_num));\n");
 	expect_dump(f->db, NULL, exclude, "");
 }
 
@@ -476,7 +481,7 @@ static bool try_extension(struct rt_db *db, const char *sql)
 
 static void test_extension_objects_left_out(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 
 	if (!try_extension(f->db, "CREATE EXTENSION IF NOT EXISTS "
 	                          "pg_buffercache SCHEMA rt_insp") ||
@@ -485,47 +490,47 @@ static void test_extension_objects_left_out(void **state)
 		skip();
 	/* members of an extension: a view (pg_buffercache) and objects
 	   made members by hand */
-	must(f->db, "CREATE TABLE ext_t (a int);\n"
-	            "CREATE SEQUENCE ext_s;\n"
-	            "CREATE TYPE ext_e AS ENUM ('x');\n"
-	            "ALTER EXTENSION citext ADD TABLE ext_t;\n"
-	            "ALTER EXTENSION citext ADD SEQUENCE ext_s;\n"
-	            "ALTER EXTENSION citext ADD TYPE ext_e;\n"
-	            "CREATE TABLE mine (name citext);\n");
+	pg_must(f->db, "CREATE TABLE ext_t (a int);\n"
+	               "CREATE SEQUENCE ext_s;\n"
+	               "CREATE TYPE ext_e AS ENUM ('x');\n"
+	               "ALTER EXTENSION citext ADD TABLE ext_t;\n"
+	               "ALTER EXTENSION citext ADD SEQUENCE ext_s;\n"
+	               "ALTER EXTENSION citext ADD TYPE ext_e;\n"
+	               "CREATE TABLE mine (name citext);\n");
 	expect_dump(f->db, "rt_insp", NULL,
 	            "table mine\n"
 	            "column mine.name citext\n");
 	/* the DROP SCHEMA of teardown cannot drop members on their own */
-	must(f->db, "DROP EXTENSION citext CASCADE; "
-	            "DROP EXTENSION pg_buffercache");
+	pg_must(f->db, "DROP EXTENSION citext CASCADE; "
+	               "DROP EXTENSION pg_buffercache");
 }
 
 /* ---- the caller's session -------------------------------------------- */
 
 static void test_session_left_as_it_was(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 	struct rt_error err = RT_ERROR_INIT;
 	char *path, *value;
 
-	must(f->db, "CREATE SCHEMA rt_insp_other;\n"
-	            "CREATE TABLE rt_insp_other.x (a int);\n"
-	            "SET search_path = rt_insp, public");
+	pg_must(f->db, "CREATE SCHEMA rt_insp_other;\n"
+	               "CREATE TABLE rt_insp_other.x (a int);\n"
+	               "SET search_path = rt_insp, public");
 	free(dump_of(f->db, "rt_insp_other", NULL));
 	assert_false(rt_db_in_transaction(f->db));
-	path = one_value(f->db, "SHOW search_path");
+	path = pg_one_value(f->db, "SHOW search_path");
 	assert_string_equal(path, "rt_insp, public");
 	free(path);
 
 	/* inside the caller's transaction: it stays open and usable */
 	assert_int_equal(rt_db_begin(f->db, &err), 0);
-	must(f->db, "CREATE TABLE in_tx (a int)");
+	pg_must(f->db, "CREATE TABLE in_tx (a int)");
 	free(dump_of(f->db, "rt_insp", NULL));
 	assert_true(rt_db_in_transaction(f->db));
-	path = one_value(f->db, "SHOW search_path");
+	path = pg_one_value(f->db, "SHOW search_path");
 	assert_string_equal(path, "rt_insp, public");
 	free(path);
-	value = one_value(f->db, "SELECT count(*) FROM in_tx");
+	value = pg_one_value(f->db, "SELECT count(*) FROM in_tx");
 	assert_string_equal(value, "0");
 	free(value);
 	rt_db_rollback(f->db);
@@ -533,7 +538,7 @@ static void test_session_left_as_it_was(void **state)
 
 static void test_missing_schema(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 	struct rt_catalog cat;
 	struct rt_error err = RT_ERROR_INIT;
 
@@ -569,14 +574,14 @@ static void drop_numbered_tables(struct rt_db *db, int n)
 		rt_buf_adds(&sql, "DROP TABLE ");
 		for (int i = hi; i > hi - 100 && i > 0; i--)
 			rt_buf_addf(&sql, "%st%d", i == hi ? "" : ", ", i);
-		must(db, sql.buf);
+		pg_must(db, sql.buf);
 		rt_buf_release(&sql);
 	}
 }
 
 static void test_thousand_tables(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 	struct rt_catalog cat;
 	struct rt_error err = RT_ERROR_INIT;
 	struct timespec t0;
@@ -584,15 +589,15 @@ static void test_thousand_tables(void **state)
 
 	/* each table: PK, FK to the previous one, a unique, a check, an
 	   index, a comment */
-	must(f->db,
-	     "DO $$ BEGIN FOR i IN 1..1000 LOOP EXECUTE format("
-	     "'CREATE TABLE t%s (id serial PRIMARY KEY, prev int %s,"
-	     " name varchar(50) NOT NULL DEFAULT ''n'', code text UNIQUE,"
-	     " n int CHECK (n > 0), at timestamptz DEFAULT now());"
-	     " CREATE INDEX t%s_name ON t%s (name, lower(code));"
-	     " COMMENT ON TABLE t%s IS ''table %s''',"
-	     " i, CASE WHEN i > 1 THEN format('REFERENCES t%s', i - 1)"
-	     " ELSE '' END, i, i, i, i); END LOOP; END $$");
+	pg_must(f->db,
+	        "DO $$ BEGIN FOR i IN 1..1000 LOOP EXECUTE format("
+	        "'CREATE TABLE t%s (id serial PRIMARY KEY, prev int %s,"
+	        " name varchar(50) NOT NULL DEFAULT ''n'', code text UNIQUE,"
+	        " n int CHECK (n > 0), at timestamptz DEFAULT now());"
+	        " CREATE INDEX t%s_name ON t%s (name, lower(code));"
+	        " COMMENT ON TABLE t%s IS ''table %s''',"
+	        " i, CASE WHEN i > 1 THEN format('REFERENCES t%s', i - 1)"
+	        " ELSE '' END, i, i, i, i); END LOOP; END $$");
 	rt_catalog_init(&cat, RT_DIALECT_POSTGRESQL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (rt_schema_inspect_postgres(&cat, f->db, "rt_insp", NULL, &err) < 0)

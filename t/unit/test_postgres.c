@@ -13,112 +13,69 @@
 #include "db/db.h"
 #include "db/driver.h"
 #include "error_raise.h"
+#include "pg_fixture.h"
 #include "util/buf.h"
 
-static const char *server_url(void)
-{
-	const char *url = getenv("RETORT_TEST_PG_URL");
-
-	return url && *url ? url : NULL;
-}
-
-struct fixture {
-	struct rt_url url;
-	struct rt_db *db;
-	struct rt_strvec waits; /* lock_wait messages */
-};
+/* The lock_wait messages of the test's connections. */
+static struct rt_strvec waits = RT_STRVEC_INIT;
 
 static void record_wait(void *baton, const char *message)
 {
 	rt_strvec_push(baton, message);
 }
 
-static struct rt_db *connect_with(struct fixture *f, const char *search_path,
-                                  unsigned lock_timeout_ms)
+/* Every connection of these tests records its lock_wait messages. */
+static struct rt_db_options options(const char *search_path,
+                                    unsigned lock_timeout_ms)
 {
 	struct rt_db_options opts = { 0 };
+
+	opts.lock_wait = record_wait;
+	opts.lock_wait_baton = &waits;
+	opts.search_path = search_path;
+	opts.lock_timeout_ms = lock_timeout_ms;
+	return opts;
+}
+
+static struct rt_db *connect_with(struct pg_fixture *f, const char *search_path,
+                                  unsigned lock_timeout_ms)
+{
+	struct rt_db_options opts = options(search_path, lock_timeout_ms);
 	struct rt_error err = RT_ERROR_INIT;
 	struct rt_db *db = NULL;
 
-	opts.lock_wait = record_wait;
-	opts.lock_wait_baton = &f->waits;
-	opts.search_path = search_path;
-	opts.lock_timeout_ms = lock_timeout_ms;
 	if (rt_db_open(&db, &f->url, &opts, &err) < 0)
 		fail_msg("cannot connect: %s", err.message);
 	return db;
 }
 
-/* Run SQL that must work. */
-static void must(struct rt_db *db, const char *sql)
-{
-	struct rt_error err = RT_ERROR_INIT;
-
-	if (rt_db_exec_script(db, sql, NULL, 1, &err) < 0)
-		fail_msg("%s: %s", sql, err.message);
-}
-
-static char *one_value(struct rt_db *db, const char *sql)
-{
-	struct rt_error err = RT_ERROR_INIT;
-	struct rt_strvec rows = RT_STRVEC_INIT;
-	char *value;
-
-	if (rt_db__query_column(&rows, db, sql, &err) < 0)
-		fail_msg("%s: %s", sql, err.message);
-	value = strdup(rows.nr ? rows.v[0] : "");
-	rt_strvec_clear(&rows);
-	return value;
-}
-
 static int setup(void **state)
 {
-	struct fixture *f;
-	struct rt_error err = RT_ERROR_INIT;
+	struct rt_db_options opts = options(NULL, 0);
 
-	if (!server_url()) {
-		print_message("# no server: RETORT_TEST_PG_URL is not set "
-		              "(run through t/with-postgres.sh)\n");
-		skip();
-	}
-	f = calloc(1, sizeof(*f));
-	rt_strvec_init(&f->waits);
-	f->url = (struct rt_url)RT_URL_INIT;
-	if (rt_url_parse(&f->url, server_url(), &err) < 0)
-		fail_msg("%s", err.message);
-	f->db = connect_with(f, NULL, 0);
-	must(f->db, "DROP SCHEMA IF EXISTS rt_unit CASCADE; "
-	            "CREATE SCHEMA rt_unit; SET search_path TO rt_unit");
-	*state = f;
+	*state = pg_fixture_new("rt_unit", &opts);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	if (!f)
-		return 0;
-	rt_db_rollback(f->db);
-	must(f->db, "DROP SCHEMA IF EXISTS rt_unit CASCADE");
-	rt_db_close(f->db);
-	rt_url_release(&f->url);
-	rt_strvec_clear(&f->waits);
-	free(f);
+	pg_fixture_free(*state);
+	rt_strvec_clear(&waits);
 	return 0;
 }
 
 static void test_script_statements_and_quoting(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 	char *v;
 
-	must(f->db, "CREATE TABLE t (s text);\n"
-	            "INSERT INTO t VALUES ('a;b'), ($$c;d$$), ($x$e;$$f$x$),\n"
-	            "  (E'g\\';h');\n"
-	            "/* outer /* nested; */ still a comment; */\n"
-	            "INSERT INTO t VALUES ('i');");
-	v = one_value(f->db, "SELECT string_agg(s, '|' ORDER BY s) FROM t");
+	pg_must(f->db,
+	        "CREATE TABLE t (s text);\n"
+	        "INSERT INTO t VALUES ('a;b'), ($$c;d$$), ($x$e;$$f$x$),\n"
+	        "  (E'g\\';h');\n"
+	        "/* outer /* nested; */ still a comment; */\n"
+	        "INSERT INTO t VALUES ('i');");
+	v = pg_one_value(f->db, "SELECT string_agg(s, '|' ORDER BY s) FROM t");
 	assert_string_equal(v, "a;b|c;d|e;$$f|g';h|i");
 	free(v);
 }
@@ -140,12 +97,12 @@ static int collect_row(void *baton, size_t nr, const char *const *values,
 /* rt_db_query: every column of every row, NULL as NULL. */
 static void test_query_rows(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 	struct rt_error err = RT_ERROR_INIT;
 	struct rt_buf sb = RT_BUF_INIT;
 
-	must(f->db, "CREATE TABLE t (a int, b text);\n"
-	            "INSERT INTO t VALUES (1, 'x'), (2, NULL);");
+	pg_must(f->db, "CREATE TABLE t (a int, b text);\n"
+	               "INSERT INTO t VALUES (1, 'x'), (2, NULL);");
 	assert_int_equal(rt_db_query(f->db, "SELECT a, b FROM t ORDER BY a",
 	                             collect_row, &sb, &err),
 	                 0);
@@ -160,7 +117,7 @@ static void test_query_rows(void **state)
 /* The line of an error: the statement's, plus the server's position. */
 static void test_script_error_line(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 	struct rt_error err = RT_ERROR_INIT;
 
 	assert_int_equal(rt_db_exec_script(f->db,
@@ -192,12 +149,12 @@ static void test_script_error_line(void **state)
 /* A failed statement rolls the whole transaction back, DDL included. */
 static void test_transaction_rollback_includes_ddl(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 	struct rt_error err = RT_ERROR_INIT;
 	bool exists = true;
 
 	assert_int_equal(rt_db_begin(f->db, &err), 0);
-	must(f->db, "CREATE TABLE gone (id int)");
+	pg_must(f->db, "CREATE TABLE gone (id int)");
 	assert_true(rt_db_exec_script(f->db, "SELECT 1/0", NULL, 1, &err) < 0);
 	rt_error_clear(&err);
 	assert_true(rt_db_in_transaction(f->db));
@@ -216,20 +173,20 @@ static void test_transaction_rollback_includes_ddl(void **state)
 /* CREATE INDEX CONCURRENTLY must not be sent with another statement. */
 static void test_concurrent_index_outside_transaction(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 
-	must(f->db, "CREATE TABLE big (id int);\n"
-	            "CREATE INDEX CONCURRENTLY big_id ON big (id);\n"
-	            "DROP INDEX CONCURRENTLY big_id;");
+	pg_must(f->db, "CREATE TABLE big (id int);\n"
+	               "CREATE INDEX CONCURRENTLY big_id ON big (id);\n"
+	               "DROP INDEX CONCURRENTLY big_id;");
 }
 
 static void test_table_exists_schema_and_path(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 	struct rt_error err = RT_ERROR_INIT;
 	bool exists = false;
 
-	must(f->db, "CREATE TABLE \"Mixed\" (id int)");
+	pg_must(f->db, "CREATE TABLE \"Mixed\" (id int)");
 	assert_int_equal(
 	        rt_db__table_exists(&exists, f->db, "rt_unit", "Mixed", &err),
 	        0);
@@ -246,14 +203,14 @@ static void test_table_exists_schema_and_path(void **state)
 
 static void test_search_path_option(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 	struct rt_db_options opts = { 0 };
 	struct rt_error err = RT_ERROR_INIT;
 	struct rt_db *db;
 	char *v;
 
 	db = connect_with(f, "rt_unit, public", 0);
-	v = one_value(db, "SELECT current_schema()");
+	v = pg_one_value(db, "SELECT current_schema()");
 	assert_string_equal(v, "rt_unit");
 	free(v);
 	rt_db_close(db);
@@ -274,7 +231,7 @@ static void test_search_path_option(void **state)
  */
 static void test_migration_lock(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 	struct rt_vt_name vt = { "rt_unit", "alembic_version" };
 	struct rt_vt_name other = { "rt_unit", "other_version" };
 	struct rt_error err = RT_ERROR_INIT;
@@ -286,10 +243,10 @@ static void test_migration_lock(void **state)
 	assert_non_null(strstr(err.message, "--lock-timeout"));
 	assert_non_null(strstr(err.message, "server PID"));
 	rt_error_clear(&err);
-	assert_true(f->waits.nr >= 1);
-	assert_true(rt_starts_with(f->waits.v[0], "Waiting for the migration "
-	                                          "lock on "
-	                                          "rt_unit.alembic_version"));
+	assert_true(waits.nr >= 1);
+	assert_true(rt_starts_with(waits.v[0], "Waiting for the migration "
+	                                       "lock on "
+	                                       "rt_unit.alembic_version"));
 
 	assert_int_equal(rt_db_lock_migrations(second, &other, &err), 0);
 	rt_db_unlock_migrations(second);
@@ -303,7 +260,7 @@ static void test_migration_lock(void **state)
 /* A lock dies with its session: a crashed migrator blocks nobody. */
 static void test_lock_released_on_close(void **state)
 {
-	struct fixture *f = *state;
+	struct pg_fixture *f = *state;
 	struct rt_vt_name vt = { "rt_unit", "alembic_version" };
 	struct rt_error err = RT_ERROR_INIT;
 	struct rt_db *first = connect_with(f, NULL, 0);

@@ -29,6 +29,7 @@
 /* ---- building catalogs ------------------------------------------------ */
 
 #include "catalog_fixture.h"
+#include "pg_fixture.h"
 
 /* ---- rendering -------------------------------------------------------- */
 
@@ -438,6 +439,56 @@ static void test_pg_owned_sequence(void **state)
 	        "DROP SEQUENCE IF EXISTS n_counter;\n");
 }
 
+/*
+ * A child with (when `keys`) FKs to a table of the schema whose name
+ * looks qualified, and to two tables of other schemas, named as the
+ * inspector names them (ref_table in catalog.h): each part quoted.
+ */
+static void pg_dotted(struct rt_catalog *cat, bool keys)
+{
+	struct rt_cat_table *t;
+
+	t = rt_catalog_add_table(cat, "other.t");
+	cf_col_nn(t, "id", "integer");
+	cf_pk(t, "other.t_pkey", "id");
+	t = rt_catalog_add_table(cat, "child");
+	cf_col(t, "own", "integer");
+	cf_col(t, "far", "integer");
+	cf_col(t, "odd", "integer");
+	if (!keys)
+		return;
+	cf_fk(t, "child_own_fkey", "own", "other.t", "id");
+	cf_fk(t, "child_far_fkey", "far", "other.t2", "id");
+	cf_fk(t, "child_odd_fkey", "odd", "\"Odd.S\".\"x.\"\"y\"", NULL);
+}
+
+static void test_pg_other_schema_fk(void **state)
+{
+	struct pair *p = *state;
+
+	pg_dotted(&p->a, false);
+	pg_dotted(&p->b, true);
+	expect_sql(
+	        &p->empty, &p->b, false,
+	        "CREATE TABLE \"other.t\" (\n"
+	        "\tid integer NOT NULL,\n"
+	        "\tCONSTRAINT \"other.t_pkey\" PRIMARY KEY (id)\n"
+	        ");\n"
+	        "CREATE TABLE child (\n"
+	        "\town integer,\n"
+	        "\tfar integer,\n"
+	        "\todd integer,\n"
+	        "\tCONSTRAINT child_own_fkey FOREIGN KEY (own) REFERENCES \"other.t\" (id),\n"
+	        "\tCONSTRAINT child_far_fkey FOREIGN KEY (far) REFERENCES other.t2 (id),\n"
+	        "\tCONSTRAINT child_odd_fkey FOREIGN KEY (odd) REFERENCES \"Odd.S\".\"x.\"\"y\"\n"
+	        ");\n");
+	expect_sql(
+	        &p->a, &p->b, false,
+	        "ALTER TABLE child ADD CONSTRAINT child_own_fkey FOREIGN KEY (own) REFERENCES \"other.t\" (id);\n"
+	        "ALTER TABLE child ADD CONSTRAINT child_far_fkey FOREIGN KEY (far) REFERENCES other.t2 (id);\n"
+	        "ALTER TABLE child ADD CONSTRAINT child_odd_fkey FOREIGN KEY (odd) REFERENCES \"Odd.S\".\"x.\"\"y\";\n");
+}
+
 /* ---- SQLite text ------------------------------------------------------ */
 
 static void sqlite_shop(struct rt_catalog *cat)
@@ -599,13 +650,6 @@ static void test_sqlite_rebuild(void **state)
 
 /* ---- live databases --------------------------------------------------- */
 
-static const char *server_url(void)
-{
-	const char *url = getenv("RETORT_TEST_PG_URL");
-
-	return url && *url ? url : NULL;
-}
-
 /*
  * Two databases of one dialect: `m` is migrated up and down, `f` is
  * built fresh from the target to compare with.  SQLite: two in-memory
@@ -614,7 +658,7 @@ static const char *server_url(void)
 struct live {
 	enum rt_dialect dialect;
 	bool any_column_order; /* see sqlite_table_facts() */
-	struct rt_url url;
+	struct pg_fixture *server; /* PostgreSQL */
 	struct rt_db *m, *f, *pg;
 };
 
@@ -707,25 +751,16 @@ static int setup_live_sqlite(void **state)
 
 static int setup_live_pg(void **state)
 {
-	struct live *l;
-	struct rt_error err = RT_ERROR_INIT;
+	struct pg_fixture *server =
+	        pg_fixture_new("rt_render_m, rt_render_f", NULL);
+	struct live *l = rt_xcalloc(1, sizeof(*l));
 
-	if (!server_url()) {
-		print_message("# no server: RETORT_TEST_PG_URL is not set "
-		              "(run through t/with-postgres.sh)\n");
-		skip();
-	}
-	l = rt_xcalloc(1, sizeof(*l));
 	l->dialect = RT_DIALECT_POSTGRESQL;
-	l->url = (struct rt_url)RT_URL_INIT;
-	if (rt_url_parse(&l->url, server_url(), &err) < 0)
-		fail_msg("%s", err.message);
-	if (rt_db_open(&l->pg, &l->url, NULL, &err) < 0)
-		fail_msg("cannot connect: %s", err.message);
+	l->server = server;
 	/* one connection; m is it, f (NULL) stands for the other schema */
+	l->pg = server->db;
 	l->m = l->pg;
 	l->f = NULL;
-	reset(l, &l->m);
 	reset(l, &l->f);
 	*state = l;
 	return 0;
@@ -741,11 +776,7 @@ static int teardown_live(void **state)
 		rt_db_close(l->m);
 		rt_db_close(l->f);
 	} else {
-		rt_db_rollback(l->pg);
-		must(l->pg, "DROP SCHEMA IF EXISTS rt_render_m CASCADE; "
-		            "DROP SCHEMA IF EXISTS rt_render_f CASCADE");
-		rt_db_close(l->pg);
-		rt_url_release(&l->url);
+		pg_fixture_free(l->server);
 	}
 	free(l);
 	return 0;
@@ -1837,6 +1868,7 @@ int main(void)
 		TEXT_TEST(test_pg_enums, setup_pg),
 		TEXT_TEST(test_pg_cycle_and_rename, setup_pg),
 		TEXT_TEST(test_pg_owned_sequence, setup_pg),
+		TEXT_TEST(test_pg_other_schema_fk, setup_pg),
 		TEXT_TEST(test_sqlite_create_and_drop, setup_sqlite),
 		TEXT_TEST(test_sqlite_alter_or_rebuild, setup_sqlite),
 		TEXT_TEST(test_sqlite_rebuild, setup_sqlite),

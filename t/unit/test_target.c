@@ -13,6 +13,7 @@
 #include "db/db.h"
 #include "db/driver.h"
 #include "error_raise.h"
+#include "pg_fixture.h"
 #include "schema/catalog.h"
 #include "schema/inspect.h"
 #include "schema/target.h"
@@ -342,65 +343,22 @@ static void test_sqlite_thousand_tables(void **state)
 
 /* ---- PostgreSQL ------------------------------------------------------ */
 
-static const char *server_url(void)
-{
-	const char *url = getenv("RETORT_TEST_PG_URL");
-
-	return url && *url ? url : NULL;
-}
-
-static struct rt_db *pg;
-
-static void must(struct rt_db *db, const char *sql)
-{
-	struct rt_error err = RT_ERROR_INIT;
-
-	if (rt_db_exec_script(db, sql, NULL, 1, &err) < 0)
-		fail_msg("%s: %s", sql, err.message);
-}
-
-static char *one_value(struct rt_db *db, const char *sql)
-{
-	struct rt_error err = RT_ERROR_INIT;
-	struct rt_strvec rows = RT_STRVEC_INIT;
-	char *value;
-
-	if (rt_db__query_column(&rows, db, sql, &err) < 0)
-		fail_msg("%s: %s", sql, err.message);
-	value = strdup(rows.nr ? rows.v[0] : "");
-	rt_strvec_clear(&rows);
-	return value;
-}
+static struct pg_fixture *fixture;
+static struct rt_db *pg; /* its connection */
 
 static int setup_pg(void **state)
 {
-	struct rt_url url = RT_URL_INIT;
-	struct rt_db_options opts = { 0 };
-	struct rt_error err = RT_ERROR_INIT;
-
-	if (!server_url()) {
-		print_message("# no server: RETORT_TEST_PG_URL is not set "
-		              "(run through t/with-postgres.sh)\n");
-		skip();
-	}
-	setup_dir(state);
-	if (rt_url_parse(&url, server_url(), &err) < 0 ||
-	    rt_db_open(&pg, &url, &opts, &err) < 0)
-		fail_msg("cannot connect: %s", err.message);
-	rt_url_release(&url);
-	must(pg, "SET client_min_messages = warning; "
-	         "DROP SCHEMA IF EXISTS rt_tgt, rt_tgt_types CASCADE; "
-	         "CREATE SCHEMA rt_tgt; SET search_path TO rt_tgt");
-	return 0;
+	fixture = pg_fixture_new("rt_tgt, rt_tgt_types", NULL);
+	pg = fixture->db;
+	return setup_dir(state);
 }
 
 static int teardown_pg(void **state)
 {
-	if (!pg)
+	if (!fixture)
 		return 0;
-	rt_db_rollback(pg);
-	must(pg, "DROP SCHEMA IF EXISTS rt_tgt, rt_tgt_types CASCADE");
-	rt_db_close(pg);
+	pg_fixture_free(fixture);
+	fixture = NULL;
 	pg = NULL;
 	return teardown_dir(state);
 }
@@ -409,13 +367,13 @@ static int teardown_pg(void **state)
    transaction with its search_path as before. */
 static void assert_nothing_left(const char *path)
 {
-	char *v = one_value(pg, "SELECT count(*) FROM pg_namespace "
-	                        "WHERE nspname LIKE 'retort_target_%'");
+	char *v = pg_one_value(pg, "SELECT count(*) FROM pg_namespace "
+	                           "WHERE nspname LIKE 'retort_target_%'");
 
 	assert_string_equal(v, "0");
 	free(v);
 	assert_false(rt_db_in_transaction(pg));
-	v = one_value(pg, "SHOW search_path");
+	v = pg_one_value(pg, "SHOW search_path");
 	assert_string_equal(v, path);
 	free(v);
 }
@@ -457,9 +415,9 @@ static void test_pg_load_equals_real_schema(void **state)
 	char *dir = make_dir("pg"), *a, *b;
 
 	(void)state;
-	must(pg, "CREATE SCHEMA rt_tgt_types;\n"
-	         "CREATE TYPE rt_tgt_types.shared_kind AS ENUM ('x', 'y');\n"
-	         "SET search_path = rt_tgt, rt_tgt_types");
+	pg_must(pg, "CREATE SCHEMA rt_tgt_types;\n"
+	            "CREATE TYPE rt_tgt_types.shared_kind AS ENUM ('x', 'y');\n"
+	            "SET search_path = rt_tgt, rt_tgt_types");
 	free(write_file("pg/2_pets.sql", pg_schema_2));
 	free(write_file("pg/1_people.sql", pg_schema_1));
 	free(write_file("pg/notes.txt", "not SQL at all"));
@@ -468,8 +426,8 @@ static void test_pg_load_equals_real_schema(void **state)
 		fail_msg("%s", err.message);
 	assert_nothing_left("rt_tgt, rt_tgt_types");
 
-	must(pg, pg_schema_1);
-	must(pg, pg_schema_2);
+	pg_must(pg, pg_schema_1);
+	pg_must(pg, pg_schema_2);
 	rt_catalog_init(&real, RT_DIALECT_POSTGRESQL);
 	if (rt_schema_inspect(&real, pg, NULL, NULL, &err) < 0)
 		fail_msg("%s", err.message);
@@ -549,7 +507,7 @@ static void test_pg_key_to_the_database_refused(void **state)
 	char *file;
 
 	(void)state;
-	must(pg, "CREATE TABLE parent (id int PRIMARY KEY)");
+	pg_must(pg, "CREATE TABLE parent (id int PRIMARY KEY)");
 	file = write_file("fwd.sql",
 	                  "CREATE TABLE child (p int REFERENCES parent (id));\n"
 	                  "CREATE TABLE parent (id int PRIMARY KEY);\n");
@@ -617,9 +575,9 @@ static void test_pg_transaction_control_refused(void **state)
 		free(file);
 	}
 	/* nothing ran: the real schema is still empty */
-	file = one_value(pg, "SELECT count(*) FROM pg_class c JOIN "
-	                     "pg_namespace n ON n.oid = c.relnamespace "
-	                     "WHERE n.nspname = 'rt_tgt'");
+	file = pg_one_value(pg, "SELECT count(*) FROM pg_class c JOIN "
+	                        "pg_namespace n ON n.oid = c.relnamespace "
+	                        "WHERE n.nspname = 'rt_tgt'");
 	assert_string_equal(file, "0");
 	free(file);
 
