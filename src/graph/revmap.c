@@ -140,12 +140,21 @@ static bool has_str(const char *const *v, size_t nr, const char *s)
 
 /* ---- validation ------------------------------------------------------ */
 
+bool rt_revision_id_forbidden(struct rt_buf *out, const char *id)
+{
+	static const char forbidden[] = "+-@"; /* sorted, as Alembic lists */
+	size_t start = out->len;
+
+	for (const char *c = forbidden; *c; c++)
+		if (strchr(id, *c))
+			rt_buf_addf(out, "%s%c", out->len > start ? ", " : "",
+			            *c);
+	return out->len > start;
+}
+
 /* What Alembic checks while constructing each revision, in load order. */
 static int check_revision(const struct rt_revision *rev, struct rt_error *err)
 {
-	static const char illegal[] = "+-@"; /* sorted, as Alembic lists */
-	char found[8];
-	size_t nf = 0;
 	struct rt_buf sb = RT_BUF_INIT;
 	int ret;
 
@@ -167,18 +176,8 @@ static int check_revision(const struct rt_revision *rev, struct rt_error *err)
 		                        rev->id),
 		        "%s depends on itself; fix its 'Depends On:' line",
 		        rev->path);
-	if (!strpbrk(rev->id, illegal))
+	if (!rt_revision_id_forbidden(&sb, rev->id))
 		return 0;
-	for (const char *c = illegal; *c; c++)
-		if (strchr(rev->id, *c))
-			found[nf++] = *c;
-	if (!nf)
-		return 0;
-	for (size_t i = 0; i < nf; i++) {
-		if (i)
-			rt_buf_adds(&sb, ", ");
-		rt_buf_addch(&sb, found[i]);
-	}
 	ret = rt_error_set_at(err, RT_EGRAPH, rev->path, 0,
 	                      "Character(s) '%s' not allowed in revision "
 	                      "identifier '%s'",

@@ -14,6 +14,7 @@
 
 #include "util/compat.h"
 #include "graph/revision.h"
+#include "util/buf.h"
 
 struct rt_error;
 struct rt_revmap;
@@ -37,6 +38,13 @@ struct rt_revmap;
 int rt_revmap_build(struct rt_revmap **out, const struct rt_revision **revs,
                     size_t nr, struct rt_error *err);
 void rt_revmap_free(struct rt_revmap *map);
+
+/*
+ * The characters a revision id must not hold ("+", "-", "@": they mean
+ * relative steps and branch@rev), listed into `out` as Alembic lists
+ * them, sorted and comma-separated ("+, @"); true when there is one.
+ */
+bool rt_revision_id_forbidden(struct rt_buf *out, const char *id);
 
 size_t rt_revmap_count(const struct rt_revmap *map);
 /* The revision at load position `i`. */

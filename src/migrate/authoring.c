@@ -20,17 +20,11 @@
 static int check_rev_id(const struct rt_context *ctx, const char *id,
                         struct rt_error *err)
 {
-	static const char forbidden[] = "+-@";
 	struct rt_buf bad = RT_BUF_INIT;
 	const struct rt_revision *existing;
 	int ret = 0;
 
-	/* Alembic lists them sorted, in one pair of quotes: '+, @' */
-	for (const char *c = forbidden; *c; c++) {
-		if (strchr(id, *c))
-			rt_buf_addf(&bad, "%s%c", bad.len ? ", " : "", *c);
-	}
-	if (bad.len)
+	if (rt_revision_id_forbidden(&bad, id))
 		ret = rt_error_set(err, RT_EUSAGE,
 		                   "Character(s) '%s' not allowed in revision "
 		                   "identifier '%s'",
