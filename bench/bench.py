@@ -16,8 +16,9 @@ the raw database (sqlite3 / psql running the same SQL).
                             postgresql the same on PostgreSQL
                             autogen    revision --autogenerate from an
                                        empty database and check on one at
-                                       head, N tables (SQLite); Alembic's
-                                       check is revision --autogenerate
+                                       head, N tables, on SQLite and on
+                                       PostgreSQL; Alembic's check is
+                                       revision --autogenerate
     --tools "T ..."       limit the tools (retort alembic dbmate floor)
     --runs R              timed runs per tool and cell (default 10)
     --warmup W            untimed runs first (default 1)
@@ -66,6 +67,9 @@ AUTOGEN_MAX_N = 1000  # autogen runs the --sizes up to this many tables
 SLOW_MS = 2000.0       # a run this long gets fewer repetitions ...
 VERY_SLOW_MS = 20000.0  # ... and this long, two (its warm-up counts)
 PG_DB = "retort_bench"
+# autogen on PostgreSQL: the empty database, and one at head per tool
+AUTOGEN_PG_DBS = ("retort_bench_ag_empty", "retort_bench_ag_retort",
+                  "retort_bench_ag_alembic")
 
 
 def log(msg):
@@ -253,6 +257,7 @@ class Bench:
                             "stop", self.server_dir], capture_output=True)
             shutil.rmtree(self.server_dir, ignore_errors=True)
             self.server_dir = None
+            self.pg = None  # a later group starts one again
 
     def pg_url(self, db, scheme=None, params=None):
         p = urllib.parse.urlsplit(self.pg)
@@ -271,9 +276,9 @@ class Bench:
         if r.returncode != 0:
             raise measure.RunFailed("psql: " + r.stderr.strip())
 
-    def pg_query(self, sql):
+    def pg_query(self, sql, db=PG_DB):
         r = subprocess.run([self.psql, "-X", "-q", "-A", "-t", "-d",
-                            self.pg_url(PG_DB), "-c", sql],
+                            self.pg_url(db), "-c", sql],
                            capture_output=True, text=True)
         if r.returncode != 0:
             raise measure.RunFailed("psql: " + r.stderr.strip())
@@ -336,7 +341,7 @@ class Bench:
             con.close()
         return (counts.get("table", 0), counts.get("index", 0), rows)
 
-    def pg_state(self, version_table):
+    def pg_state(self, version_table, db=PG_DB):
         col = ("version_num" if version_table == "alembic_version"
                else "version")
         out = self.pg_query(
@@ -345,19 +350,23 @@ class Bench:
             "c.relkind = 'r' AND c.relname LIKE 't\\_%'), "
             "(SELECT count(*) FROM pg_class c JOIN pg_namespace s ON "
             "s.oid = c.relnamespace WHERE s.nspname = 'public' AND "
-            "c.relkind = 'i' AND c.relname LIKE 'ix\\_%')")
+            "c.relkind = 'i' AND c.relname LIKE 'ix\\_%')", db)
         tables, indexes = (int(x) for x in out.split("|"))
         try:
-            rows = self.pg_query("SELECT %s FROM %s" % (col, version_table)
-                                 ).split()
+            rows = self.pg_query("SELECT %s FROM %s" % (col, version_table),
+                                 db).split()
         except measure.RunFailed:
             rows = []
         return (tables, indexes, rows)
 
     def checker(self, dialect, db, version_table, n, want_rows):
-        """A check that the database holds N tables+indexes (or none)."""
+        """A check that the database holds N tables+indexes (or none).
+        DB: the SQLite file; on PostgreSQL PG_DB, or a (dialect, name)
+        pair of project_db()."""
         def check():
-            if dialect == "sqlite":
+            if isinstance(db, tuple):
+                got = self.db_state(db, version_table)
+            elif dialect == "sqlite":
                 got = self.sqlite_state(db, version_table)
             else:
                 got = self.pg_state(version_table)
@@ -516,14 +525,19 @@ class Bench:
 
     # --- autogenerate --------------------------------------------------------
 
-    def generate_autogen(self, n):
-        """The --autogen projects for N tables (SQLite), made once."""
-        tag = "sqlite-autogen-%d" % n
+    def generate_autogen(self, n, dialect):
+        """The --autogen projects for N tables, made once per dialect: on
+        SQLite three database files, on PostgreSQL three databases (the
+        empty one, and one at head for each tool)."""
+        tag = "%s-autogen-%d" % (dialect, n)
         proj = os.path.join(self.work, tag)
-        dbdir = os.path.join(self.db_dir, tag)
-        os.makedirs(dbdir, exist_ok=True)
-        urls = ["sqlite:///" + os.path.join(dbdir, name + ".db")
-                for name in ("empty", "retort-head", "alembic-head")]
+        if dialect == "sqlite":
+            dbdir = os.path.join(self.db_dir, tag)
+            os.makedirs(dbdir, exist_ok=True)
+            urls = ["sqlite:///" + os.path.join(dbdir, name + ".db")
+                    for name in ("empty", "retort-head", "alembic-head")]
+        else:
+            urls = [self.pg_url(db) for db in AUTOGEN_PG_DBS]
         stamp = os.path.join(proj, ".generated")
         want = "autogen " + " ".join(urls)
         if os.path.exists(stamp) and open(stamp).read() == want:
@@ -539,13 +553,35 @@ class Bench:
         return proj
 
     def project_db(self, project_dir):
-        """The SQLite file of a generated project's alembic.ini."""
+        """The database of a generated project's alembic.ini: (dialect,
+        the SQLite file or the PostgreSQL database's name)."""
         with open(os.path.join(project_dir, "alembic.ini")) as f:
             for line in f:
                 if line.startswith("sqlalchemy.url = sqlite:///"):
-                    return line.split("sqlite:///", 1)[1].strip()
-        raise measure.RunFailed("no SQLite URL in %s/alembic.ini"
-                                % project_dir)
+                    return ("sqlite",
+                            line.split("sqlite:///", 1)[1].strip())
+                if line.startswith("sqlalchemy.url = postgresql://"):
+                    url = line.split("=", 1)[1].strip()
+                    return ("postgresql",
+                            urllib.parse.urlsplit(url).path.lstrip("/"))
+        raise measure.RunFailed("no SQLite or PostgreSQL URL in "
+                                "%s/alembic.ini" % project_dir)
+
+    def db_state(self, where, version_table="alembic_version"):
+        """(tables, indexes, version rows) of project_db()'s database."""
+        dialect, db = where
+        if dialect == "sqlite":
+            return self.sqlite_state(db, version_table)
+        return self.pg_state(version_table, db)
+
+    def db_empty(self, where):
+        """Make project_db()'s database an empty one."""
+        dialect, db = where
+        if dialect == "sqlite":
+            self.remove_sqlite(db)
+        else:
+            self.pg_admin("DROP DATABASE IF EXISTS %s" % db,
+                          "CREATE DATABASE %s" % db)
 
     @staticmethod
     def scripts(project_dir):
@@ -577,15 +613,15 @@ class Bench:
         have = self.scripts(project_dir)
         if len(have) == 1:
             rev = have[0].split("_", 1)[0]
-            if self.sqlite_state(db, "alembic_version") == (n, n, [rev]):
+            if self.db_state(db) == (n, n, [rev]):
                 return have
         self.drop_scripts(project_dir, have)
-        self.remove_sqlite(db)
+        self.db_empty(db)
         self.untimed(argv_of("revision", "--autogenerate", "-m", "initial"),
                      project_dir)
         self.untimed(argv_of("upgrade", "head"), project_dir)
         have = self.scripts(project_dir)
-        got = self.sqlite_state(db, "alembic_version")
+        got = self.db_state(db)
         if len(have) != 1 or got != (n, n, [have[0].split("_", 1)[0]]):
             raise measure.RunFailed(
                 "%s: after autogenerating and upgrading, the versions "
@@ -593,24 +629,30 @@ class Bench:
                 "versions)" % (project_dir, have, got))
         return have
 
-    def cell_autogen(self, n):
+    def cell_autogen(self, n, dialect):
         """revision --autogenerate from an empty database and check on one
-        at head, for an N-table schema on SQLite (gen_project.py --autogen).
+        at head, for an N-table schema (gen_project.py --autogen).
 
         Alembic 1.8 has no `check` (it came in 1.9): its check is
         `revision --autogenerate` on the database at head, the same
         comparison, writing an empty revision.  Every script a run writes
         is verified and deleted after it, untimed, so that each run starts
         from the same files.
+
+        retort runs with its caches, filled by the warm-up run, as
+        everywhere in the bench; on PostgreSQL that includes the cached
+        catalog of the desired schema, so `retort-nocache`
+        (RETORT_CACHE_DIR empty) shows too what a run costs when the
+        schema has just been edited: the server creating it all.
         """
-        c = Cell("autogen", "sqlite", "schema", n)
-        proj = self.generate_autogen(n)
+        c = Cell("autogen", dialect, "schema", n)
+        proj = self.generate_autogen(n, dialect)
 
         def revision_check(project_dir, tool, keep, count_re, want, what):
             """After a timed autogenerate: one new script, holding WANT
             matches of COUNT_RE; the database untouched.  Deletes it."""
             db = self.project_db(project_dir)
-            state = self.sqlite_state(db, "alembic_version")
+            state = self.db_state(db)
 
             def check():
                 new = [s for s in self.scripts(project_dir)
@@ -627,7 +669,7 @@ class Bench:
                     raise measure.RunFailed("the new script %s holds %d %s, "
                                             "not %d" % (new[0], got, what,
                                                         want))
-                after = self.sqlite_state(db, "alembic_version")
+                after = self.db_state(db)
                 if after != state:
                     raise measure.RunFailed("the database went from %r to "
                                             "%r" % (state, after))
@@ -649,35 +691,47 @@ class Bench:
 
         def resetter(empty_dir, head_dir, head_keep):
             def reset():
-                self.remove_sqlite(self.project_db(empty_dir))
+                if dialect == "sqlite":
+                    self.db_empty(self.project_db(empty_dir))
                 for d, keep in ((empty_dir, []), (head_dir, head_keep)):
                     stray = [s for s in self.scripts(d) if s not in keep]
                     if stray:
                         self.drop_scripts(d, stray)
             return reset
 
-        tools = [("retort", lambda *a: [self.retort] + list(a),
+        if dialect == "postgresql":
+            # the empty database, made once: autogenerate leaves it so
+            self.db_empty(self.project_db(os.path.join(proj, "retort")))
+        retort_argv = lambda *a: [self.retort] + list(a)
+        tools = [("retort", "retort", "retort", retort_argv, None,
                   r"^CREATE TABLE ", "CREATE TABLE statements")]
+        if dialect == "postgresql":
+            tools.append(("retort-nocache", "retort-nocache", "retort",
+                          retort_argv, dict(self.env, RETORT_CACHE_DIR=""),
+                          r"^CREATE TABLE ", "CREATE TABLE statements"))
         if self.has("alembic"):
-            tools.append(("alembic", self.alembic_argv,
-                          r"^\s*op\.create_table\(", "op.create_table()"))
-        for tool, argv_of, count_re, what in tools:
-            empty = os.path.join(proj, tool)
-            head = os.path.join(proj, tool + "-head")
-            reset = resetter(empty, head, [])
-            reset()
-            keep = self.at_head(head, argv_of, n)
+            tools.append(("alembic", "alembic", "alembic", self.alembic_argv,
+                          None, r"^\s*op\.create_table\(",
+                          "op.create_table()"))
+        heads = {}  # project -> its head script (two tools share retort's)
+        for tool, name, project, argv_of, env, count_re, what in tools:
+            empty = os.path.join(proj, project)
+            head = os.path.join(proj, project + "-head")
+            if project not in heads:
+                resetter(empty, head, [])()
+                heads[project] = self.at_head(head, argv_of, n)
+            keep = heads[project]
             reset = resetter(empty, head, keep)
             steps = [Step("autogenerate",
                           argv_of("revision", "--autogenerate", "-m", "x"),
-                          empty, check=revision_check(
+                          empty, env=env, check=revision_check(
                               empty, tool, [], count_re, n, what))]
-            if tool == "retort":
+            if project == "retort":
                 steps.append(Step(
-                    "check", argv_of("check"), head,
+                    "check", argv_of("check"), head, env=env,
                     check=both(log_says(tool, "No new upgrade operations "
                                               "detected."),
-                               self.checker("sqlite", self.project_db(head),
+                               self.checker(dialect, self.project_db(head),
                                             "alembic_version", n,
                                             [keep[0].split("_", 1)[0]]))))
             else:
@@ -687,20 +741,25 @@ class Bench:
                                      "check"), head,
                     check=revision_check(head, tool, keep, r"^\s*op\.", 0,
                                          "op.* calls")))
-            c.add(tool, tool, steps, reset)
-        if self.has("floor"):
-            # the floor: SQLite itself running the desired schema, in one
-            # transaction as retort's scratch load does; both commands
-            # pay it once
+            c.add(tool, name, steps, reset)
+        if self.has("floor", dialect):
+            # the floor: the database itself running the desired schema
+            # in one transaction, as retort's scratch load does
+            # (gen_project.py writes floor-load.sql); both commands pay it
+            # once when they load the schema
             load = os.path.join(proj, "floor-load.sql")
-            with open(os.path.join(proj, "retort", "schema.sql")) as f:
-                body = f.read()
-            with open(load, "w") as f:
-                f.write("BEGIN;\n" + body + "\nCOMMIT;\n")
-            argv = [self.sqlite3, ":memory:"]
-            c.add("floor", "sqlite3",
-                  [Step("autogenerate", argv, proj, stdin=load),
-                   Step("check", argv, proj, stdin=load)])
+            if dialect == "sqlite":
+                steps = [Step(sc, [self.sqlite3, ":memory:"], proj,
+                              stdin=load)
+                         for sc in ("autogenerate", "check")]
+                c.add("floor", "sqlite3", steps)
+            else:
+                where = self.project_db(os.path.join(proj, "retort"))
+                steps = [Step(sc, [self.psql, "-X", "-q", "-v",
+                                   "ON_ERROR_STOP=1", "-d",
+                                   self.pg_url(where[1]), "-f", load], proj)
+                         for sc in ("autogenerate", "check")]
+                c.add("floor", "psql", steps)
         return c
 
     def verify_floor(self, proj, reset):
@@ -835,7 +894,8 @@ class Bench:
         big = max(o.sizes)
         if not o.no_callgrind and shutil.which("valgrind"):
             for c in self.cells:
-                if c.group == "postgresql":
+                # the server is gone by now
+                if c.dialect == "postgresql":
                     continue
                 if c.group == "sqlite" and c.n > 1000:
                     continue
@@ -941,7 +1001,20 @@ class Bench:
                     "not run at N=%s (the group stops at %d tables)"
                     % (", ".join(str(n) for n in sizes
                                  if n > AUTOGEN_MAX_N), AUTOGEN_MAX_N))
-            self.series("autogen", self.cell_autogen, tables)
+            self.series("autogen", lambda n: self.cell_autogen(n, "sqlite"),
+                        tables)
+            if not self.psql:
+                self.missing["autogen on PostgreSQL"] = (
+                    "no psql (Debian postgresql-client)")
+            elif self.start_pg():
+                try:
+                    self.series("autogen-postgresql",
+                                lambda n: self.cell_autogen(n, "postgresql"),
+                                tables)
+                finally:
+                    self.stop_pg()
+            else:
+                self.missing["autogen on PostgreSQL"] = "no PostgreSQL server"
         self.extras()
         self.load_end = loadavg()
         report.write(self)

@@ -762,7 +762,8 @@ def chart_headline(data, terminal):
     cases += [(sc, dia, "linear") for dia in DIALECTS
               for sc in ("upgrade", "downgrade")]
     # the autogen group: N is a number of tables there
-    cases += [(sc, "sqlite", "schema") for sc in ("autogenerate", "check")]
+    cases += [(sc, dia, "schema") for dia in DIALECTS
+              for sc in ("autogenerate", "check")]
     for sc, dia, shape in cases:
         retort = cells_for(data, sc, dia, shape, "retort")
         alembic = cells_for(data, sc, dia, shape, "alembic")

@@ -64,6 +64,9 @@ Shapes:
 `revision --autogenerate` and `check` (see autogen() below):
 
     DIR/schema.sql             the schema: CREATE TABLE and CREATE INDEX
+    DIR/floor-load.sql         the floor: the schema in one transaction,
+                               for the dialect of --url (sqlite3 :memory:;
+                               psql, in a fresh schema, rolled back)
     DIR/retort/                alembic.ini (sqlalchemy.url = --url,
                                target_schema = schema.sql), schema.sql,
                                an empty versions/
@@ -495,6 +498,23 @@ def downgrade():
 '''
 
 
+# The floor of --autogen: the database itself running the desired schema
+# in one transaction, as retort's scratch load does (schema/target.c): on
+# SQLite an in-memory database, on PostgreSQL a fresh schema first in the
+# search_path, rolled back.
+AUTOGEN_FLOOR = {
+    "sqlite": ("BEGIN;\n", "COMMIT;\n"),
+    "postgresql": ("BEGIN;\nCREATE SCHEMA retort_floor;\n"
+                   "SET LOCAL search_path = retort_floor;\n", "ROLLBACK;\n"),
+}
+
+
+def url_dialect(url):
+    """sqlite or postgresql, from a URL's scheme."""
+    d = (url or "sqlite:").split(":")[0].split("+")[0]
+    return "postgresql" if d == "postgres" else d
+
+
 def autogen(out, n, url, head_urls):
     """Write the --autogen projects (see the docstring at the top)."""
     sql, models = [], [MODELS_HEAD]
@@ -505,6 +525,8 @@ def autogen(out, n, url, head_urls):
     schema = "".join(sql)
     os.makedirs(out, exist_ok=True)
     write(os.path.join(out, "schema.sql"), schema)
+    begin, end = AUTOGEN_FLOOR[url_dialect(url)]
+    write(os.path.join(out, "floor-load.sql"), begin + schema + end)
     # Reflecting a table, SQLAlchemy first reflects the table its foreign
     # key names, recursively: on the chain t_0000 <- t_0001 <- ... that is
     # a few Python frames a table, past Python's default limit of 1,000
@@ -567,6 +589,8 @@ def main(argv):
         if args.shape or args.floor or args.psql or args.dbmate:
             ap.error("--autogen writes a schema, not a history: no --shape, "
                      "--floor, --psql or --dbmate")
+        if url_dialect(args.url) not in AUTOGEN_FLOOR:
+            ap.error("--autogen: --url must be SQLite or PostgreSQL")
         # ConfigParser interpolates %: a literal one in a URL is %%
         ini_url = lambda u, default: u.replace("%", "%%") if u else default
         head = "sqlite:///%(here)s/head.db"
@@ -581,12 +605,10 @@ def main(argv):
         if given and args.shape != "linear":
             ap.error("%s needs --shape linear" % opt)
     if args.floor:
-        url_dialect = (args.url or "sqlite:").split(":")[0].split("+")[0]
-        if url_dialect == "postgres":
-            url_dialect = "postgresql"
-        if args.floor != url_dialect:
+        if args.floor != url_dialect(args.url):
             ap.error("--floor %s, but --url is %s: the floor must be in the "
-                     "dialect retort runs on" % (args.floor, url_dialect))
+                     "dialect retort runs on" % (args.floor,
+                                                 url_dialect(args.url)))
 
     if args.shape == "linear":
         graph = linear(args.n)

@@ -24,6 +24,8 @@ SCENARIO_TITLE = {
              "--autogenerate)",
 }
 AUTOGEN_TARGET_MS = 1000.0
+# retort run without its caches (the autogen group on PostgreSQL)
+NOCACHE = "retort-nocache"
 FLOORS = ("sqlite3", "psql")
 TARGET_MS = 50.0
 TARGET_RSS_KIB = 20 * 1024
@@ -86,6 +88,23 @@ def pair_ratios(b):
                             "shape": c.shape, "n": c.n, "num": num,
                             "den": den, "median": s.median, "min": s.min,
                             "max": s.max, "pairs": s.n})
+            # retort without its cache pays the floor: how it compares
+            cold = c.samples.get((scenario, NOCACHE))
+            for tool in c.tools:
+                name = c.tool_name[tool]
+                if not cold or name not in FLOORS or \
+                        (scenario, tool) not in c.samples:
+                    continue
+                vals = measure.paired_ratios(
+                    {r: x.wall_ms for r, x in cold.items()},
+                    {r: x.wall_ms
+                     for r, x in c.samples[(scenario, tool)].items()})
+                if vals:
+                    s = measure.Summary(vals)
+                    out.append({"scenario": scenario, "dialect": c.dialect,
+                                "shape": c.shape, "n": c.n, "num": NOCACHE,
+                                "den": name, "median": s.median,
+                                "min": s.min, "max": s.max, "pairs": s.n})
     return out
 
 
@@ -310,22 +329,31 @@ class Report:
         self.w()
 
     def autogen_target(self, add):
-        what = ("`revision --autogenerate` and `check` on a 1,000-table "
-                "schema (SQLite): well under a second")
-        parts, worst = [], 0.0
-        for sc in ("autogenerate", "check"):
-            c = self.cell(sc, "sqlite", "schema", 1000, "retort")
-            if not c:
+        for dialect, name in (("sqlite", "SQLite"),
+                              ("postgresql", "PostgreSQL")):
+            what = ("`revision --autogenerate` and `check` on a 1,000-table "
+                    "schema (%s): well under a second" % name)
+            parts, worst = [], 0.0
+            for sc in ("autogenerate", "check"):
+                c = self.cell(sc, dialect, "schema", 1000, "retort")
+                if not c:
+                    break
+                worst = max(worst, c["median"])
+                a = self.cell(sc, dialect, "schema", 1000, "alembic")
+                r = self.ratio(sc, dialect, "schema", 1000, "alembic",
+                               "retort")
+                cold = self.cell(sc, dialect, "schema", 1000, NOCACHE)
+                parts.append("`%s` %s ms (slowest %s)%s%s" % (
+                    sc, ms(c["median"]), ms(c["max"]),
+                    "; without its cache %s ms" % ms(cold["median"])
+                    if cold else "",
+                    "; Alembic %s ms, %s" % (ms(a["median"]),
+                                             times(r["median"]))
+                    if a and r else ""))
+            if len(parts) < 2:
                 add(what, "not measured", None)
-                return
-            worst = max(worst, c["median"])
-            a = self.cell(sc, "sqlite", "schema", 1000, "alembic")
-            r = self.ratio(sc, "sqlite", "schema", 1000, "alembic", "retort")
-            parts.append("`%s` %s ms (slowest %s)%s" % (
-                sc, ms(c["median"]), ms(c["max"]),
-                "; Alembic %s ms, %s" % (ms(a["median"]), times(r["median"]))
-                if a and r else ""))
-        add(what, ", ".join(parts), worst < AUTOGEN_TARGET_MS)
+                continue
+            add(what, ", ".join(parts), worst < AUTOGEN_TARGET_MS)
 
     # --- the figures ---------------------------------------------------------------
 
@@ -348,6 +376,10 @@ class Report:
              "N counts tables)",
              [("autogenerate", "sqlite", "schema"),
               ("check", "sqlite", "schema")]),
+            ("revision --autogenerate and check, N-table schema "
+             "(PostgreSQL; N counts tables)",
+             [("autogenerate", "postgresql", "schema"),
+              ("check", "postgresql", "schema")]),
         ]
         self.w("## Figures")
         self.w()
@@ -388,7 +420,14 @@ class Report:
             return "retort/%s %s" % (t, times(x["median"])) if x else ""
         x = self.ratio(r["scenario"], r["dialect"], r["shape"], r["n"], t,
                        "retort")
-        return "%s retort's time" % times(x["median"]) if x else ""
+        text = "%s retort's time" % times(x["median"]) if x else ""
+        if t == NOCACHE:
+            for floor in FLOORS:
+                f = self.ratio(r["scenario"], r["dialect"], r["shape"],
+                               r["n"], t, floor)
+                if f:
+                    text += "; %s/%s %s" % (t, floor, times(f["median"]))
+        return text
 
     # --- growth -------------------------------------------------------------------
 
@@ -589,9 +628,18 @@ class Report:
                    "recursion limit: SQLAlchemy reflects the tables a "
                    "foreign key names recursively, and the chain of "
                    "foreign keys overflows the default limit from about "
-                   "200 tables on (RecursionError). The floor is `sqlite3 "
-                   ":memory:` running the desired schema in one "
-                   "transaction, which both retort commands do first.")
+                   "200 tables on (RecursionError). The floor is the "
+                   "database running the desired schema in one "
+                   "transaction, as retort's scratch load does: `sqlite3 "
+                   ":memory:`; on PostgreSQL `psql` in a fresh schema, "
+                   "rolled back. On SQLite both retort commands pay it "
+                   "first. On PostgreSQL retort keeps the desired "
+                   "schema's catalog in its cache (filled by the warm-up "
+                   "run, like the header cache) and reads it back while "
+                   "the files and the server's settings are unchanged; "
+                   "`retort-nocache` is retort run with `RETORT_CACHE_DIR=` "
+                   "empty, as the first run after an edit of the schema "
+                   "does, and pays the floor.")
         self.w()
 
     def left_out(self):
@@ -613,7 +661,7 @@ def tool_label(b, tool):
 
 
 def tool_order(name):
-    order = ("retort", "sqlite3", "psql", "dbmate", "alembic")
+    order = ("retort", NOCACHE, "sqlite3", "psql", "dbmate", "alembic")
     return order.index(name) if name in order else len(order)
 
 

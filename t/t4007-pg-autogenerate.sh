@@ -75,6 +75,31 @@ test_expect_success 'autogenerate from an empty database, upgrade, check' '
 	test_cmp expect actual
 '
 
+test_expect_success 'the desired catalog is cached: the next check creates nothing' '
+	ls "$RETORT_CACHE_DIR"/target-* >caches &&
+	test_line_count = 1 caches &&
+	# SQL echo: [logger_sqlalchemy] level = INFO
+	sed "/^\[logger_sqlalchemy\]/,/^\[/s/^level *=.*/level = INFO/" \
+		alembic.ini >echo.ini &&
+	test_grep "^level = INFO" echo.ini &&
+	retort -c echo.ini check >out 2>err &&
+	echo "No new upgrade operations detected." >expect &&
+	test_cmp expect out &&
+	test_grep -v "CREATE SCHEMA retort_target_" err &&
+	test_grep -v "CREATE TABLE" err &&
+	# damaged: loaded again, the same answer, rewritten
+	echo damaged >"$(cat caches)" &&
+	retort -c echo.ini check >out 2>err &&
+	test_cmp expect out &&
+	test_grep "CREATE SCHEMA retort_target_" err &&
+	retort -c echo.ini check >out 2>err &&
+	test_grep -v "CREATE SCHEMA retort_target_" err &&
+	# no cache at all
+	RETORT_CACHE_DIR= retort -c echo.ini check >out 2>err &&
+	test_cmp expect out &&
+	test_grep "CREATE SCHEMA retort_target_" err
+'
+
 test_expect_success 'INT and integer, SERIAL and its sequence: no difference' '
 	rt_pg_sql "$DB" "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '"'"'book'"'"'::regclass AND attname = '"'"'author_id'"'"'" >actual &&
 	echo integer >expect &&

@@ -73,7 +73,10 @@ struct rt_context_options {
 	   keep the parsed script headers of projects of 256 scripts or
 	   more there, in a file per set of version folders, and read a
 	   script again only when its stat (mtime, ctime, size, inode)
-	   changed.  Failing to read or write it is never an error. */
+	   changed.  On PostgreSQL, `revision --autogenerate` and `check`
+	   keep the catalog of the desired schema there, used while its
+	   files and the server's version and settings are unchanged.
+	   Failing to read or write a cache is never an error. */
 	const char *cache_dir;
 };
 

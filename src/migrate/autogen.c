@@ -107,7 +107,8 @@ int rt_compare_schema(struct rt_comparison *c, struct rt_context *ctx,
 	ret = rt_schema_inspect(&c->database, db, NULL,
 	                        vt.schema ? NULL : exclude, err);
 	if (ret == 0)
-		ret = rt_schema_load_target(&c->desired, db, path, err);
+		ret = rt_schema_load_target_cached(&c->desired, db, path,
+		                                   ctx->cache_dir, err);
 	/* a dump of the database may hold the version table: not ours */
 	if (ret == 0)
 		rt_catalog_remove_table(&c->desired, vt.table);

@@ -28,7 +28,7 @@ struct rt_context {
 	bool url_parsed;
 	char *url_redacted;
 	double lock_timeout;
-	char *cache_dir; /* NULL: no header cache */
+	char *cache_dir; /* NULL: no caches (headers, desired schema) */
 
 	rt_output_fn out;
 	void *out_baton;

@@ -37,6 +37,17 @@ struct oid_entry {
 	size_t table; /* index into cat->tables */
 };
 
+/*
+ * The column names of one table by attnum, so that the constraints
+ * query can return key columns as attnums (conkey) rather than look
+ * every name up again on the server.
+ */
+struct attnames {
+	unsigned long oid;
+	char **names; /* names[attnum - 1]; NULL for a dropped column */
+	size_t nr, alloc;
+};
+
 struct pg_inspect {
 	struct rt_catalog *cat;
 	struct rt_db *db;
@@ -49,6 +60,9 @@ struct pg_inspect {
 	struct rt_cat_enum *last_enum; /* enums arrive label by label */
 	/* the sequences of serial columns (not listed), sorted */
 	struct rt_strvec serial_sequences;
+	/* the column names of every table of the schema, kept or not */
+	struct attnames *attrs;
+	size_t nr_attrs, alloc_attrs;
 };
 
 /* ---- small helpers --------------------------------------------------- */
@@ -380,15 +394,25 @@ static int relation_row(void *baton, size_t nr, const char *const *v,
 /*
  * The last column names the sequence behind a serial column: one that
  * this very column owns (deptype 'a', what SERIAL and OWNED BY record)
- * and that its default's expression depends on.
+ * and that its default's expression depends on.  Only a column with a
+ * default can be serial, so the others skip that lookup (five thousand
+ * of them on a 1,000-table schema).
+ *
+ * A default cannot name a column, so it is printed without its table
+ * (relid 0): given the table, pg_get_expr() opens it, and on a fresh
+ * connection building a thousand relation cache entries cost more than
+ * the rest of the query.  A generated column's expression names
+ * columns and keeps its table.
  */
 static const char columns_sql[] =
         "SELECT a.attrelid, a.attname,"
         " pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,"
-        " pg_catalog.pg_get_expr(ad.adbin, ad.adrelid),"
+        " pg_catalog.pg_get_expr(ad.adbin,"
+        "  CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END),"
         " CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation"
         "  THEN " COLLATION_NAME " END,"
         " a.attidentity, a.attgenerated, ds.description,"
+        " CASE WHEN ad.oid IS NOT NULL THEN"
         " (SELECT sc.relname FROM pg_catalog.pg_depend d"
         "  JOIN pg_catalog.pg_depend d2"
         "   ON d2.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass"
@@ -399,7 +423,8 @@ static const char columns_sql[] =
         "  WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
         "  AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
         "  AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum"
-        "  AND d.deptype = 'a' AND sc.relkind = 'S' LIMIT 1)"
+        "  AND d.deptype = 'a' AND sc.relkind = 'S' LIMIT 1) END,"
+        " a.attnum"
         " FROM pg_catalog.pg_attribute a"
         " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
         " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
@@ -412,6 +437,71 @@ static const char columns_sql[] =
         " WHERE c.relnamespace = NSP AND c.relkind IN ('r', 'p')"
         " AND a.attnum > 0 AND NOT a.attisdropped"
         " ORDER BY a.attrelid, a.attnum";
+
+/* Column `attnum` of table `oid` is called `name`; rows come ordered by
+   table and attnum. */
+static void note_attname(struct pg_inspect *in, const char *oid,
+                         const char *attnum, const char *name)
+{
+	unsigned long table = oid ? strtoul(oid, NULL, 10) : 0;
+	long num = attnum ? strtol(attnum, NULL, 10) : 0;
+	struct attnames *a;
+
+	if (num < 1 || num > 1600) /* MaxHeapAttributeNumber */
+		return;
+	if (!in->nr_attrs || in->attrs[in->nr_attrs - 1].oid != table) {
+		RT_ALLOC_GROW(in->attrs, in->nr_attrs + 1, in->alloc_attrs);
+		a = &in->attrs[in->nr_attrs++];
+		memset(a, 0, sizeof(*a));
+		a->oid = table;
+	}
+	a = &in->attrs[in->nr_attrs - 1];
+	RT_ALLOC_GROW(a->names, (size_t)num, a->alloc);
+	while (a->nr < (size_t)num)
+		a->names[a->nr++] = NULL;
+	free(a->names[num - 1]);
+	a->names[num - 1] = rt_xstrdup(name);
+}
+
+static int cmp_attnames(const void *x, const void *y)
+{
+	unsigned long a = ((const struct attnames *)x)->oid;
+	unsigned long b = ((const struct attnames *)y)->oid;
+
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * The names of the columns whose attnums `nums` lists ("{2,1}") in
+ * table `oid`, appended to `out`; RT_ERROR when one is not known.
+ */
+static int attnames_of(struct rt_strvec *out, const struct pg_inspect *in,
+                       const char *oid, const char *nums, struct rt_error *err)
+{
+	struct attnames key, *a = NULL;
+	struct rt_strvec list = RT_STRVEC_INIT;
+	int ret = 0;
+
+	key.oid = oid ? strtoul(oid, NULL, 10) : 0;
+	if (in->nr_attrs)
+		a = bsearch(&key, in->attrs, in->nr_attrs, sizeof(*in->attrs),
+		            cmp_attnames);
+	parse_array(&list, nums);
+	for (size_t i = 0; ret == 0 && i < list.nr; i++) {
+		long num = strtol(list.v[i], NULL, 10);
+
+		if (a && num >= 1 && (size_t)num <= a->nr && a->names[num - 1])
+			rt_strvec_push(out, a->names[num - 1]);
+		else
+			ret = rt_error_set(err, RT_ERROR,
+			                   "inspecting schema '%s': column %ld "
+			                   "of the table with oid %s is not in "
+			                   "the catalog read a moment before",
+			                   in->schema, num, oid ? oid : "?");
+	}
+	rt_strvec_clear(&list);
+	return ret;
+}
 
 static int column_row(void *baton, size_t nr, const char *const *v,
                       struct rt_error *err)
@@ -431,7 +521,11 @@ static int column_row(void *baton, size_t nr, const char *const *v,
 	/* also for a table left out, whose sequence must not show up */
 	if (serial)
 		rt_strvec_push(&in->serial_sequences, sequence);
-	if (!t || !name)
+	if (!name)
+		return 0;
+	/* also for a table left out, which a foreign key may reference */
+	note_attname(in, col(nr, v, 0), col(nr, v, 10), name);
+	if (!t)
 		return 0;
 	c = rt_cat_table_add_column(t, name);
 	c->type = unqualify(in, type ? type : "");
@@ -461,22 +555,29 @@ static int column_row(void *baton, size_t nr, const char *const *v,
  * each part written by quote_ident() as for collations and operator
  * classes, so that "a.b"."c" and "a"."b.c" stay apart and the text can
  * go into SQL as it is.
+ *
+ * Key columns come as attnums, named from the columns query
+ * (attnames_of()); only a foreign key to a table of another schema has
+ * its referenced columns named here.  A CHECK comes from
+ * pg_get_constraintdef(), whose expression is pg_get_expr()'s without
+ * opening the table (on a fresh connection that open cost as much as
+ * the rest of the query).
  */
 static const char constraints_sql[] =
-        "SELECT con.conrelid, con.conname, con.contype,"
-        " ARRAY(SELECT a.attname FROM pg_catalog.unnest(con.conkey)"
-        "  WITH ORDINALITY k(n, i) JOIN pg_catalog.pg_attribute a"
-        "  ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),"
+        "SELECT con.conrelid, con.conname, con.contype, con.conkey,"
         " CASE WHEN fc.relnamespace = NSP THEN fc.relname::text"
         "  ELSE pg_catalog.quote_ident(fn.nspname) || '.'"
         "   || pg_catalog.quote_ident(fc.relname) END,"
-        " ARRAY(SELECT a.attname FROM pg_catalog.unnest(con.confkey)"
+        " CASE WHEN con.contype = 'f' AND fc.relnamespace <> NSP THEN"
+        "  ARRAY(SELECT a.attname FROM pg_catalog.unnest(con.confkey)"
         "  WITH ORDINALITY k(n, i) JOIN pg_catalog.pg_attribute a"
-        "  ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i),"
+        "  ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i)"
+        " END,"
         " con.confdeltype, con.confupdtype, con.condeferrable,"
         " con.condeferred,"
         " CASE WHEN con.contype = 'c'"
-        "  THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid, true) END"
+        "  THEN pg_catalog.pg_get_constraintdef(con.oid, true) END,"
+        " con.confrelid, con.confkey"
         " FROM pg_catalog.pg_constraint con"
         " JOIN pg_catalog.pg_class c ON c.oid = con.conrelid"
         " LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid"
@@ -501,10 +602,25 @@ static enum rt_fk_action fk_action(const char *code)
 	}
 }
 
-/* A CHECK body without outer parentheses that enclose all of it. */
-static char *check_body(const struct pg_inspect *in, const char *expr)
+/*
+ * The body of a CHECK from pg_get_constraintdef()'s "CHECK (expr)", which
+ * may end in " NO INHERIT" and " NOT VALID", without outer parentheses
+ * that enclose all of it.
+ */
+static char *check_body(const struct pg_inspect *in, const char *def)
 {
-	char *text = unqualify(in, expr ? expr : "");
+	struct rt_buf expr = RT_BUF_INIT;
+	char *text;
+
+	rt_buf_adds(&expr, def ? def : "");
+	if (rt_ends_with(expr.buf, " NOT VALID"))
+		rt_buf_setlen(&expr, expr.len - strlen(" NOT VALID"));
+	if (rt_ends_with(expr.buf, " NO INHERIT"))
+		rt_buf_setlen(&expr, expr.len - strlen(" NO INHERIT"));
+	text = unqualify(in, expr.buf + (rt_starts_with(expr.buf, "CHECK ") ?
+	                                         strlen("CHECK ") :
+	                                         0));
+	rt_buf_release(&expr);
 
 	while (enclosed(text)) {
 		size_t len = strlen(text);
@@ -520,33 +636,36 @@ static int constraint_row(void *baton, size_t nr, const char *const *v,
                           struct rt_error *err)
 {
 	struct pg_inspect *in = baton;
-	struct rt_cat_table *t = table_of(in, col(nr, v, 0));
+	const char *oid = col(nr, v, 0);
+	struct rt_cat_table *t = table_of(in, oid);
 	const char *name = col(nr, v, 1), *type = col(nr, v, 2);
+	const char *keys = col(nr, v, 3);
 
-	(void)err;
 	if (!t || !name || !type)
 		return 0;
 	switch (*type) {
 	case 'p':
-		parse_array(&rt_cat_table_set_primary_key(t, name)->columns,
-		            col(nr, v, 3));
-		break;
+		return attnames_of(
+		        &rt_cat_table_set_primary_key(t, name)->columns, in,
+		        oid, keys, err);
 	case 'u':
-		parse_array(&rt_cat_table_add_unique(t, name)->columns,
-		            col(nr, v, 3));
-		break;
+		return attnames_of(&rt_cat_table_add_unique(t, name)->columns,
+		                   in, oid, keys, err);
 	case 'f': {
 		struct rt_cat_fk *fk = rt_cat_table_add_fk(t, name);
-		const char *ref = col(nr, v, 4);
+		const char *ref = col(nr, v, 4), *ref_names = col(nr, v, 5);
 
-		parse_array(&fk->columns, col(nr, v, 3));
 		fk->ref_table = rt_xstrdup(ref ? ref : "");
-		parse_array(&fk->ref_columns, col(nr, v, 5));
 		fk->on_delete = fk_action(col(nr, v, 6));
 		fk->on_update = fk_action(col(nr, v, 7));
 		fk->deferrable = is_true(col(nr, v, 8));
 		fk->initially_deferred = is_true(col(nr, v, 9));
-		break;
+		if (ref_names) /* a table of another schema */
+			parse_array(&fk->ref_columns, ref_names);
+		else if (attnames_of(&fk->ref_columns, in, col(nr, v, 11),
+		                     col(nr, v, 12), err) < 0)
+			return -1;
+		return attnames_of(&fk->columns, in, oid, keys, err);
 	}
 	case 'c': {
 		char *body = check_body(in, col(nr, v, 10));
@@ -570,43 +689,57 @@ static int constraint_row(void *baton, size_t nr, const char *const *v,
  * indoption (bit 1 DESC, bit 2 NULLS FIRST) and its collation when that
  * is not the column's (or, for an expression, its type's) own, and its
  * operator class when not the default one.  A key comes out as SQL
- * writes it: "expr COLLATE c opclass DESC NULLS LAST".
+ * writes it: "expr COLLATE c opclass DESC NULLS LAST".  A plain column
+ * is its quoted name, which is what pg_get_indexdef() would print for
+ * it; only expressions go through that function, which looks the index
+ * up again for every key.  The indexes are chosen first (the CTE), so
+ * that the keys are looked at only for those kept: on a schema of keys
+ * and UNIQUE constraints most indexes are theirs.
  */
 static const char indexes_sql[] =
-        "SELECT i.indrelid, ic.relname, i.indisunique, am.amname,"
-        " pg_catalog.pg_get_expr(i.indpred, i.indrelid, true),"
-        " ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true)"
-        "  FROM pg_catalog.generate_series(1, i.indnkeyatts) k ORDER BY k),"
-        " ARRAY(SELECT (i.indkey[k - 1] = 0)::text"
-        "  FROM pg_catalog.generate_series(1, i.indnkeyatts) k ORDER BY k),"
-        " ARRAY(SELECT i.indoption[k - 1]::text"
-        "  FROM pg_catalog.generate_series(1, i.indnkeyatts) k ORDER BY k),"
-        " ARRAY(SELECT CASE WHEN i.indcollation[k - 1] <> 0"
-        "   AND i.indcollation[k - 1] <> CASE WHEN i.indkey[k - 1] <> 0"
-        "    THEN (SELECT a.attcollation FROM pg_catalog.pg_attribute a"
-        "     WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1])"
-        "    ELSE (SELECT (SELECT t.typcollation FROM pg_catalog.pg_type t"
-        "      WHERE t.oid = ia.atttypid) FROM pg_catalog.pg_attribute ia"
-        "     WHERE ia.attrelid = i.indexrelid AND ia.attnum = k) END"
-        "  THEN (SELECT " COLLATION_NAME " FROM pg_catalog.pg_collation co"
-        "   WHERE co.oid = i.indcollation[k - 1]) ELSE '' END"
-        "  FROM pg_catalog.generate_series(1, i.indnkeyatts) k ORDER BY k),"
-        " ARRAY(SELECT (SELECT CASE WHEN opc.opcdefault THEN ''"
-        "   WHEN pg_catalog.pg_opclass_is_visible(opc.oid)"
-        "   THEN pg_catalog.quote_ident(opc.opcname)"
-        "   ELSE (SELECT pg_catalog.quote_ident(n.nspname)"
-        "    FROM pg_catalog.pg_namespace n WHERE n.oid = opc.opcnamespace)"
-        "    || '.' || pg_catalog.quote_ident(opc.opcname) END"
-        "   FROM pg_catalog.pg_opclass opc WHERE opc.oid = i.indclass[k - 1])"
-        "  FROM pg_catalog.generate_series(1, i.indnkeyatts) k ORDER BY k)"
-        " FROM pg_catalog.pg_index i"
-        " JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
+        "WITH i AS MATERIALIZED (SELECT i.* FROM pg_catalog.pg_index i"
         " JOIN pg_catalog.pg_class c ON c.oid = i.indrelid"
-        " JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
         " WHERE c.relnamespace = NSP AND c.relkind IN ('r', 'p')"
         " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con"
         "  WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid"
-        "  AND con.contype IN ('p', 'u', 'x'))"
+        "  AND con.contype IN ('p', 'u', 'x')))"
+        " SELECT i.indrelid, ic.relname, i.indisunique, am.amname,"
+        " pg_catalog.pg_get_expr(i.indpred, i.indrelid, true),"
+        " k.keys, k.exprs, k.options, k.collations, k.opclasses"
+        " FROM i"
+        " JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
+        " JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
+        " CROSS JOIN LATERAL (SELECT"
+        "  pg_catalog.array_agg(CASE WHEN i.indkey[pos - 1] <> 0"
+        "   THEN pg_catalog.quote_ident(a.attname)"
+        "   ELSE pg_catalog.pg_get_indexdef(i.indexrelid, pos, true) END"
+        "   ORDER BY pos) AS keys,"
+        "  pg_catalog.array_agg((i.indkey[pos - 1] = 0)::text ORDER BY pos)"
+        "   AS exprs,"
+        "  pg_catalog.array_agg(i.indoption[pos - 1]::text ORDER BY pos)"
+        "   AS options,"
+        "  pg_catalog.array_agg(CASE WHEN i.indcollation[pos - 1] <> 0"
+        "   AND i.indcollation[pos - 1] <> CASE WHEN i.indkey[pos - 1] <> 0"
+        "    THEN a.attcollation"
+        "    ELSE (SELECT (SELECT t.typcollation FROM pg_catalog.pg_type t"
+        "      WHERE t.oid = ia.atttypid) FROM pg_catalog.pg_attribute ia"
+        "     WHERE ia.attrelid = i.indexrelid AND ia.attnum = pos) END"
+        "   THEN " COLLATION_NAME " ELSE '' END ORDER BY pos) AS collations,"
+        "  pg_catalog.array_agg(CASE WHEN opc.opcdefault THEN ''"
+        "   WHEN pg_catalog.pg_opclass_is_visible(opc.oid)"
+        "   THEN pg_catalog.quote_ident(opc.opcname)"
+        "   ELSE (SELECT pg_catalog.quote_ident(ns.nspname)"
+        "    FROM pg_catalog.pg_namespace ns"
+        "    WHERE ns.oid = opc.opcnamespace)"
+        "    || '.' || pg_catalog.quote_ident(opc.opcname) END ORDER BY pos)"
+        "   AS opclasses"
+        "  FROM pg_catalog.generate_series(1, i.indnkeyatts) pos"
+        "  LEFT JOIN pg_catalog.pg_attribute a ON i.indkey[pos - 1] <> 0"
+        "   AND a.attrelid = i.indrelid AND a.attnum = i.indkey[pos - 1]"
+        "  LEFT JOIN pg_catalog.pg_collation co"
+        "   ON co.oid = i.indcollation[pos - 1]"
+        "  LEFT JOIN pg_catalog.pg_opclass opc"
+        "   ON opc.oid = i.indclass[pos - 1]) k"
         " ORDER BY i.indrelid, ic.relname";
 
 static int index_row(void *baton, size_t nr, const char *const *v,
@@ -829,6 +962,9 @@ static int read_schema(struct pg_inspect *in, const char *schema,
 	if (in->nr_map > 1)
 		qsort(in->map, in->nr_map, sizeof(*in->map), cmp_oid_entry);
 	ret = query(in, columns_sql, column_row, err);
+	if (in->nr_attrs > 1)
+		qsort(in->attrs, in->nr_attrs, sizeof(*in->attrs),
+		      cmp_attnames);
 	if (ret == 0)
 		ret = query(in, constraints_sql, constraint_row, err);
 	if (ret == 0)
@@ -866,6 +1002,12 @@ int rt_schema_inspect_postgres(struct rt_catalog *cat, struct rt_db *db,
 	free(in.schema);
 	free(in.quoted);
 	free(in.map);
+	for (size_t i = 0; i < in.nr_attrs; i++) {
+		for (size_t j = 0; j < in.attrs[i].nr; j++)
+			free(in.attrs[i].names[j]);
+		free(in.attrs[i].names);
+	}
+	free(in.attrs);
 	rt_strvec_clear(&in.serial_sequences);
 	if (ret < 0) {
 		rt_catalog_release(cat);

@@ -13,10 +13,15 @@
  * left behind.  A file that ended that transaction (COMMIT, ROLLBACK,
  * BEGIN ...) would let its following statements run for real and leave
  * the scratch schema behind, so such statements are refused before
- * anything runs.
+ * anything runs.  Each file goes to the server in one round trip; only
+ * when one fails is the load run again a statement at a time, to say
+ * which statement and line.  On 1,000 tables the load is seconds of the
+ * server's own work, so its catalog is kept between runs
+ * (target_cache.h).
  */
 #include "schema/target.h"
 #include "schema/inspect.h"
+#include "schema/target_cache.h"
 #include "db/db.h"
 #include "db/driver.h"
 #include "migrate/sqlsplit.h"
@@ -266,12 +271,76 @@ static int refuse_keys_to_the_database(const struct rt_catalog *cat,
 	return 0;
 }
 
+/*
+ * Run one file as one multi-statement query: one round trip however
+ * many statements it holds (on a 1,000-table schema, 2,000 fewer round
+ * trips than one statement at a time).  Each statement is echoed as
+ * rt_db_exec_script() would.  When the server refuses the file, *failed
+ * is set and `err` is left alone: the caller starts again one statement
+ * at a time (run_file()), which names the statement and line.
+ */
+static int run_file_whole(struct rt_db *db, const char *text, bool *failed)
+{
+	struct rt_sql_cursor cursor = RT_SQL_CURSOR_INIT(text, 1, true);
+	struct rt_sql_stmt st;
+	struct rt_buf one = RT_BUF_INIT;
+	struct rt_error ignored = RT_ERROR_INIT;
+
+	while (rt_sql_next(&st, &cursor)) {
+		rt_buf_reset(&one);
+		rt_buf_add(&one, st.text, st.len);
+		rt_db__echo(db, one.buf);
+	}
+	rt_buf_release(&one);
+	/* not rt_db_exec(), which would echo the whole file once more */
+	*failed = db->driver->exec(db, text, NULL, &ignored) < 0;
+	rt_error_clear(&ignored);
+	return *failed ? -1 : 0;
+}
+
+/*
+ * One attempt at the PostgreSQL load, in a transaction of its own that
+ * is always rolled back.  `whole`: each file in one round trip
+ * (run_file_whole()); when one fails, *file_failed is set and nothing is
+ * reported, so that the caller can run the load again without `whole`
+ * to get the error with its file and line.
+ */
+static int load_postgres_once(struct rt_catalog *cat, struct rt_db *db,
+                              const char *name, const struct rt_strvec *files,
+                              const struct rt_strvec *texts, bool whole,
+                              bool *file_failed, struct rt_error *err)
+{
+	struct rt_strvec own = RT_STRVEC_INIT;
+	int ret = rt_db_begin(db, err);
+
+	*file_failed = false;
+	if (ret < 0)
+		return ret;
+	/* the schema the database's own tables are in, before ours */
+	ret = rt_db__query_column(
+	        &own, db, "SELECT pg_catalog.quote_ident(current_schema())",
+	        err);
+	if (ret == 0)
+		ret = make_scratch(db, name, err);
+	for (size_t i = 0; ret == 0 && i < files->nr; i++)
+		ret = whole ? run_file_whole(db, texts->v[i], file_failed) :
+		              run_file(db, files->v[i], texts->v[i], err);
+	if (ret == 0)
+		ret = rt_schema_inspect(cat, db, name, NULL, err);
+	if (ret == 0 && own.nr && own.v[0])
+		ret = refuse_keys_to_the_database(cat, own.v[0], err);
+	rt_strvec_clear(&own);
+	/* also after an error: the scratch schema goes with the rollback */
+	rt_db_rollback(db);
+	return ret;
+}
+
 static int load_postgres(struct rt_catalog *cat, struct rt_db *db,
                          const struct rt_strvec *files,
                          const struct rt_strvec *texts, struct rt_error *err)
 {
 	char name[64], hex[16];
-	struct rt_strvec own = RT_STRVEC_INIT;
+	bool file_failed = false;
 	int ret = 0;
 
 	/* check every file before touching the database */
@@ -282,24 +351,14 @@ static int load_postgres(struct rt_catalog *cat, struct rt_db *db,
 	random_hex(hex, sizeof(hex));
 	snprintf(name, sizeof(name), "retort_target_%ld_%s", (long)getpid(),
 	         hex);
-	ret = rt_db_begin(db, err);
-	if (ret < 0)
-		return ret;
-	/* the schema the database's own tables are in, before ours */
-	ret = rt_db__query_column(
-	        &own, db, "SELECT pg_catalog.quote_ident(current_schema())",
-	        err);
-	if (ret == 0)
-		ret = make_scratch(db, name, err);
-	for (size_t i = 0; ret == 0 && i < files->nr; i++)
-		ret = run_file(db, files->v[i], texts->v[i], err);
-	if (ret == 0)
-		ret = rt_schema_inspect(cat, db, name, NULL, err);
-	if (ret == 0 && own.nr && own.v[0])
-		ret = refuse_keys_to_the_database(cat, own.v[0], err);
-	rt_strvec_clear(&own);
-	/* also after an error: the scratch schema goes with the rollback */
-	rt_db_rollback(db);
+	ret = load_postgres_once(cat, db, name, files, texts, true,
+	                         &file_failed, err);
+	/* an error in the desired schema: again, to say where it is */
+	if (ret < 0 && file_failed) {
+		rt_catalog_release(cat);
+		ret = load_postgres_once(cat, db, name, files, texts, false,
+		                         &file_failed, err);
+	}
 	return ret;
 }
 
@@ -341,8 +400,43 @@ static int load_sqlite(struct rt_catalog *cat, const struct rt_strvec *files,
 
 /* ---- both ------------------------------------------------------------ */
 
-int rt_schema_load_target(struct rt_catalog *cat, struct rt_db *db,
-                          const char *path, struct rt_error *err)
+/*
+ * PostgreSQL through the cache (target_cache.h): a hit costs one query
+ * (the key) and reading a file; a miss loads the files and stores what
+ * they gave.  Without a usable key (the query failed), no cache.
+ */
+static int load_postgres_cached(struct rt_catalog *cat, struct rt_db *db,
+                                const char *path, const char *cache_dir,
+                                const struct rt_strvec *files,
+                                const struct rt_strvec *texts,
+                                struct rt_error *err)
+{
+	struct rt_buf key = RT_BUF_INIT;
+	struct rt_error ignored = RT_ERROR_INIT;
+	char *cache = NULL;
+	int ret;
+
+	if (cache_dir &&
+	    rt_target_cache_key(&key, db, files, texts, &ignored) == 0) {
+		cache = rt_target_cache_path(cache_dir, path);
+		if (rt_target_cache_read(cat, cache, &key) == 0) {
+			ret = 0;
+			goto out;
+		}
+	}
+	ret = load_postgres(cat, db, files, texts, err);
+	if (ret == 0 && cache)
+		rt_target_cache_write(cache, &key, cat);
+out:
+	rt_error_clear(&ignored);
+	rt_buf_release(&key);
+	free(cache);
+	return ret;
+}
+
+int rt_schema_load_target_cached(struct rt_catalog *cat, struct rt_db *db,
+                                 const char *path, const char *cache_dir,
+                                 struct rt_error *err)
 {
 	struct rt_strvec files = RT_STRVEC_INIT, texts = RT_STRVEC_INIT;
 	struct rt_buf text = RT_BUF_INIT;
@@ -357,7 +451,8 @@ int rt_schema_load_target(struct rt_catalog *cat, struct rt_db *db,
 	}
 	if (ret == 0) {
 		if (rt_db_dialect(db) == RT_DIALECT_POSTGRESQL)
-			ret = load_postgres(cat, db, &files, &texts, err);
+			ret = load_postgres_cached(cat, db, path, cache_dir,
+			                           &files, &texts, err);
 		else
 			ret = load_sqlite(cat, &files, &texts, err);
 	}
@@ -367,4 +462,10 @@ int rt_schema_load_target(struct rt_catalog *cat, struct rt_db *db,
 	if (ret < 0)
 		rt_catalog_release(cat);
 	return ret;
+}
+
+int rt_schema_load_target(struct rt_catalog *cat, struct rt_db *db,
+                          const char *path, struct rt_error *err)
+{
+	return rt_schema_load_target_cached(cat, db, path, NULL, err);
 }

@@ -34,6 +34,17 @@ struct rt_error;
 int rt_schema_load_target(struct rt_catalog *cat, struct rt_db *db,
                           const char *path, struct rt_error *err);
 
+/*
+ * The same, with the PostgreSQL catalog kept in `cache_dir` between
+ * runs (target_cache.h): when the files, the server's version and its
+ * settings are as they were, the catalog comes from the cache and the
+ * server creates nothing.  `cache_dir` NULL: no cache.  SQLite loads
+ * into memory in a fraction of the time and is never cached.
+ */
+int rt_schema_load_target_cached(struct rt_catalog *cat, struct rt_db *db,
+                                 const char *path, const char *cache_dir,
+                                 struct rt_error *err);
+
 /* The .sql files `path` names, in load order (absolute if path is). */
 int rt_schema_target_files(struct rt_strvec *out, const char *path,
                            struct rt_error *err);

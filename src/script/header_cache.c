@@ -25,6 +25,7 @@
  */
 #include "script/header_cache.h"
 #include "util/alloc.h"
+#include "util/cache_file.h"
 
 #include <fcntl.h>
 #include <inttypes.h>
@@ -73,39 +74,6 @@ struct rt_header_cache {
 	size_t mask;
 };
 
-static uint32_t get_u32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-	return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
-}
-
-static void put_u32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
-}
-
-static void put_u64(unsigned char *p, uint64_t v)
-{
-	put_u32(p, (uint32_t)v);
-	put_u32(p + 4, (uint32_t)(v >> 32));
-}
-
-static void add_u32(struct rt_buf *b, uint32_t v)
-{
-	unsigned char p[4];
-
-	put_u32(p, v);
-	rt_buf_add(b, p, sizeof(p));
-}
-
 /* 64-bit FNV-1a, for the folder list. */
 static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
 {
@@ -119,64 +87,14 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define MULT       0x9e3779b97f4a7c15ULL
 
-/*
- * FNV-1a's shape eight bytes a step, with a shift to mix the high bits
- * down.  Each step is a bijection of the running value, so any change
- * confined to one 8-byte word always changes the result.
- */
-static uint64_t mix(uint64_t h, uint64_t w)
-{
-	h = (h ^ w) * MULT;
-	return h ^ (h >> 32);
-}
-
-/* the last len % 8 bytes, as one word */
-static uint64_t tail_word(const unsigned char *p, size_t len)
-{
-	uint64_t w = 0;
-
-	for (size_t k = 0; k < len; k++)
-		w |= (uint64_t)p[k] << (8 * k);
-	return w;
-}
-
-static uint64_t hash_words(uint64_t h, const unsigned char *p, size_t len)
-{
-	size_t i = 0;
-
-	for (; i + 8 <= len; i += 8)
-		h = mix(h, get_u64(p + i));
-	return mix(h, tail_word(p + i, len - i));
-}
-
-/*
- * The checksum of the file: the same over four interleaved lanes (one
- * multiplication chain would be the slowest part of reading a cache),
- * then the lanes in turn, so it keeps the property above.
- */
-static uint64_t checksum(const unsigned char *p, size_t len)
-{
-	uint64_t lane[4] = { FNV_OFFSET ^ (uint64_t)len, 1, 2, 3 }, h;
-	size_t i = 0;
-
-	for (; i + 32 <= len; i += 32)
-		for (int k = 0; k < 4; k++)
-			lane[k] = mix(lane[k], get_u64(p + i + 8 * k));
-	h = hash_words(lane[0], p + i, len - i);
-	for (int k = 1; k < 4; k++)
-		h = mix(h, lane[k]);
-	return h;
-}
-
 uint64_t rt_header_cache_checksum(const void *data, size_t len)
 {
-	return checksum(data, len);
+	return rt_checksum64(data, len);
 }
 
 static uint64_t key_hash(size_t dir, const char *name, size_t len)
 {
-	return hash_words(FNV_OFFSET ^ ((uint64_t)dir * MULT),
-	                  (const unsigned char *)name, len);
+	return rt_hash64(FNV_OFFSET ^ ((uint64_t)dir * MULT), name, len);
 }
 
 /* ---- stamps ---------------------------------------------------------- */
@@ -242,38 +160,13 @@ static unsigned char *map_whole(const char *path, size_t *len)
 	return map == MAP_FAILED ? NULL : map;
 }
 
-/* A cursor over the file: `bad` once anything ran past its end. */
-struct reader {
-	const unsigned char *p, *end;
-	bool bad;
-};
-
-static const unsigned char *take(struct reader *r, size_t n)
+static bool same_dirs(struct rt_cache_reader *r, const struct rt_strvec *dirs)
 {
-	const unsigned char *p = r->p;
-
-	if (r->bad || (size_t)(r->end - r->p) < n) {
-		r->bad = true;
-		return NULL;
-	}
-	r->p += n;
-	return p;
-}
-
-static uint32_t take_u32(struct reader *r)
-{
-	const unsigned char *p = take(r, 4);
-
-	return p ? get_u32(p) : 0;
-}
-
-static bool same_dirs(struct reader *r, const struct rt_strvec *dirs)
-{
-	if (take_u32(r) != dirs->nr)
+	if (rt_cache_take_u32(r) != dirs->nr)
 		return false;
 	for (size_t i = 0; i < dirs->nr; i++) {
-		size_t len = take_u32(r);
-		const unsigned char *p = take(r, len);
+		size_t len = rt_cache_take_u32(r);
+		const unsigned char *p = rt_cache_take(r, len);
 
 		if (!p || len != strlen(dirs->v[i]) ||
 		    memcmp(p, dirs->v[i], len))
@@ -296,7 +189,7 @@ static void insert(struct rt_header_cache *c, uint64_t hash, size_t at)
  * Walk the entries: each must fit in the file, name a known folder and
  * hold its name; the rest of the blob is checked when it is loaded.
  */
-static bool index_entries(struct rt_header_cache *c, struct reader *r,
+static bool index_entries(struct rt_header_cache *c, struct rt_cache_reader *r,
                           size_t nr)
 {
 	size_t size = 16;
@@ -309,15 +202,15 @@ static bool index_entries(struct rt_header_cache *c, struct reader *r,
 	c->slots = rt_xcalloc(size, sizeof(*c->slots));
 	c->mask = size - 1;
 	for (size_t i = 0; i < nr; i++) {
-		const unsigned char *rec = take(r, REC_FIXED), *blob;
+		const unsigned char *rec = rt_cache_take(r, REC_FIXED), *blob;
 		size_t blob_len, dir, name_len;
 
 		if (!rec)
 			return false;
-		blob_len = get_u32(rec);
-		dir = get_u32(rec + 4);
-		name_len = get_u32(rec + 8);
-		blob = take(r, blob_len);
+		blob_len = rt_get_le32(rec);
+		dir = rt_get_le32(rec + 4);
+		name_len = rt_get_le32(rec + 8);
+		blob = rt_cache_take(r, blob_len);
 		if (!blob || dir >= c->nr_dirs || name_len >= blob_len ||
 		    blob[name_len] || memchr(blob, 0, name_len))
 			return false;
@@ -332,7 +225,7 @@ struct rt_header_cache *rt_header_cache_read(const char *path,
                                              const struct rt_strvec *dirs)
 {
 	struct rt_header_cache *c;
-	struct reader r = { NULL, NULL, false };
+	struct rt_cache_reader r = { NULL, NULL, false };
 	size_t len = 0, nr;
 
 	if (dirs->nr > UINT32_MAX)
@@ -343,14 +236,14 @@ struct rt_header_cache *rt_header_cache_read(const char *path,
 		goto fail;
 	c->len = len;
 	if (len < MAGIC_LEN + 8 || memcmp(c->map, MAGIC, MAGIC_LEN) ||
-	    get_u64(c->map + len - 8) != checksum(c->map, len - 8))
+	    rt_get_le64(c->map + len - 8) != rt_checksum64(c->map, len - 8))
 		goto fail;
 	r.p = c->map + MAGIC_LEN;
 	r.end = c->map + len - 8;
 	if (!same_dirs(&r, dirs))
 		goto fail;
 	c->nr_dirs = dirs->nr;
-	nr = take_u32(&r);
+	nr = rt_cache_take_u32(&r);
 	if (r.bad || !index_entries(c, &r, nr) || r.p != r.end)
 		goto fail;
 	return c;
@@ -385,8 +278,8 @@ const struct rt_header_cache_entry *rt_header_cache_find(
 	     i = (i + 1) & c->mask) {
 		const unsigned char *rec = c->map + c->slots[i].at;
 
-		if (c->slots[i].hash == h32 && get_u32(rec + 4) == dir &&
-		    get_u32(rec + 8) == len &&
+		if (c->slots[i].hash == h32 && rt_get_le32(rec + 4) == dir &&
+		    rt_get_le32(rec + 8) == len &&
 		    !memcmp(rec + REC_FIXED, name, len))
 			return (const struct rt_header_cache_entry *)rec;
 	}
@@ -398,13 +291,13 @@ bool rt_header_cache_fresh(const struct rt_header_cache_entry *e,
 {
 	const unsigned char *p = &e->first;
 
-	return get_u64(p + 48) == (uint64_t)st->st_mtim.tv_sec &&
-	       get_u32(p + 36) == (uint32_t)st->st_mtim.tv_nsec &&
-	       get_u64(p + 56) == (uint64_t)st->st_ctim.tv_sec &&
-	       get_u32(p + 40) == (uint32_t)st->st_ctim.tv_nsec &&
-	       get_u64(p + 64) == (uint64_t)st->st_size &&
-	       get_u64(p + 72) == (uint64_t)st->st_ino &&
-	       get_u64(p + 80) == (uint64_t)st->st_dev;
+	return rt_get_le64(p + 48) == (uint64_t)st->st_mtim.tv_sec &&
+	       rt_get_le32(p + 36) == (uint32_t)st->st_mtim.tv_nsec &&
+	       rt_get_le64(p + 56) == (uint64_t)st->st_ctim.tv_sec &&
+	       rt_get_le32(p + 40) == (uint32_t)st->st_ctim.tv_nsec &&
+	       rt_get_le64(p + 64) == (uint64_t)st->st_size &&
+	       rt_get_le64(p + 72) == (uint64_t)st->st_ino &&
+	       rt_get_le64(p + 80) == (uint64_t)st->st_dev;
 }
 
 /* shared by every empty list, as in sqlscript.c: nothing writes to one */
@@ -433,11 +326,12 @@ int rt_header_cache_load(struct rt_revision **out,
                          struct rt_arena *arena, const char *path)
 {
 	const unsigned char *rec = &e->first;
-	size_t name_len = get_u32(rec + 8), nr_down = get_u32(rec + 12),
-	       nr_depends = get_u32(rec + 16), nr_labels = get_u32(rec + 20);
+	size_t name_len = rt_get_le32(rec + 8), nr_down = rt_get_le32(rec + 12),
+	       nr_depends = rt_get_le32(rec + 16),
+	       nr_labels = rt_get_le32(rec + 20);
 	/* index_entries() checked that the name fits in the blob */
-	size_t len = get_u32(rec) - name_len - 1, nr_lists;
-	uint32_t flags = get_u32(rec + 32);
+	size_t len = rt_get_le32(rec) - name_len - 1, nr_lists;
+	uint32_t flags = rt_get_le32(rec + 32);
 	struct rt_revision *rev;
 	const char **lists, *id, *longdoc, *blank;
 	char *text, *p, *end;
@@ -480,8 +374,8 @@ int rt_header_cache_load(struct rt_revision **out,
 	                                    (size_t)(blank - longdoc)) :
 	                   longdoc;
 	rev->path = rt_arena_strdup(arena, path);
-	rev->upgrade_line = get_u32(rec + 24);
-	rev->downgrade_line = get_u32(rec + 28);
+	rev->upgrade_line = rt_get_le32(rec + 24);
+	rev->downgrade_line = rt_get_le32(rec + 28);
 	rev->transactional = flags & FLAG_TRANSACTIONAL;
 	rev->is_python = flags & FLAG_PYTHON;
 	rev->foreign_keys_off = flags & FLAG_FOREIGN_KEYS_OFF;
@@ -497,15 +391,15 @@ void rt_header_cache_writer_init(struct rt_header_cache_writer *w,
 	rt_buf_init(&w->buf);
 	w->nr = 0;
 	rt_buf_add(&w->buf, MAGIC, MAGIC_LEN);
-	add_u32(&w->buf, (uint32_t)dirs->nr);
+	rt_buf_add_le32(&w->buf, (uint32_t)dirs->nr);
 	for (size_t i = 0; i < dirs->nr; i++) {
 		size_t len = strlen(dirs->v[i]);
 
-		add_u32(&w->buf, (uint32_t)len);
+		rt_buf_add_le32(&w->buf, (uint32_t)len);
 		rt_buf_add(&w->buf, dirs->v[i], len);
 	}
 	w->count_at = w->buf.len;
-	add_u32(&w->buf, 0);
+	rt_buf_add_le32(&w->buf, 0);
 }
 
 static void add_string(struct rt_buf *b, const char *s)
@@ -536,105 +430,41 @@ void rt_header_cache_writer_add(struct rt_header_cache_writer *w, size_t dir,
 	add_string(b, rev->longdoc ? rev->longdoc : "");
 
 	rec = (unsigned char *)b->buf + at;
-	put_u32(rec, (uint32_t)(b->len - at - REC_FIXED));
-	put_u32(rec + 4, (uint32_t)dir);
-	put_u32(rec + 8, (uint32_t)strlen(name));
-	put_u32(rec + 12, (uint32_t)rev->nr_down);
-	put_u32(rec + 16, (uint32_t)rev->nr_depends);
-	put_u32(rec + 20, (uint32_t)rev->nr_labels);
-	put_u32(rec + 24, rev->upgrade_line);
-	put_u32(rec + 28, rev->downgrade_line);
-	put_u32(rec + 32,
+	rt_put_le32(rec, (uint32_t)(b->len - at - REC_FIXED));
+	rt_put_le32(rec + 4, (uint32_t)dir);
+	rt_put_le32(rec + 8, (uint32_t)strlen(name));
+	rt_put_le32(rec + 12, (uint32_t)rev->nr_down);
+	rt_put_le32(rec + 16, (uint32_t)rev->nr_depends);
+	rt_put_le32(rec + 20, (uint32_t)rev->nr_labels);
+	rt_put_le32(rec + 24, rev->upgrade_line);
+	rt_put_le32(rec + 28, rev->downgrade_line);
+	rt_put_le32(
+	        rec + 32,
 	        (rev->transactional ? FLAG_TRANSACTIONAL : 0) |
 	                (rev->is_python ? FLAG_PYTHON : 0) |
 	                (rev->foreign_keys_off ? FLAG_FOREIGN_KEYS_OFF : 0));
-	put_u32(rec + 36, stamp->mtime_nsec);
-	put_u32(rec + 40, stamp->ctime_nsec);
-	put_u64(rec + 48, (uint64_t)stamp->mtime_sec);
-	put_u64(rec + 56, (uint64_t)stamp->ctime_sec);
-	put_u64(rec + 64, stamp->size);
-	put_u64(rec + 72, stamp->ino);
-	put_u64(rec + 80, stamp->dev);
+	rt_put_le32(rec + 36, stamp->mtime_nsec);
+	rt_put_le32(rec + 40, stamp->ctime_nsec);
+	rt_put_le64(rec + 48, (uint64_t)stamp->mtime_sec);
+	rt_put_le64(rec + 56, (uint64_t)stamp->ctime_sec);
+	rt_put_le64(rec + 64, stamp->size);
+	rt_put_le64(rec + 72, stamp->ino);
+	rt_put_le64(rec + 80, stamp->dev);
 	w->nr++;
 }
 
 void rt_header_cache_writer_copy(struct rt_header_cache_writer *w,
                                  const struct rt_header_cache_entry *e)
 {
-	rt_buf_add(&w->buf, &e->first, REC_FIXED + get_u32(&e->first));
+	rt_buf_add(&w->buf, &e->first, REC_FIXED + rt_get_le32(&e->first));
 	w->nr++;
-}
-
-/* mkdir -p `dir` (mode 0700 for what it creates). */
-static int make_dirs(char *dir)
-{
-	struct stat st;
-
-	if (!stat(dir, &st))
-		return S_ISDIR(st.st_mode) ? 0 : -1;
-	for (char *s = strchr(dir + 1, '/');; s = strchr(s + 1, '/')) {
-		if (s)
-			*s = '\0';
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-			if (s)
-				*s = '/';
-			return -1;
-		}
-		if (!s)
-			break;
-		*s = '/';
-	}
-	return 0;
-}
-
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 int rt_header_cache_writer_commit(struct rt_header_cache_writer *w,
                                   const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir = slash && slash != path ?
-	                    rt_xstrndup(path, (size_t)(slash - path)) :
-	                    NULL;
-	char *tmp = rt_xstrfmt("%s.tmp.%ld", path, (long)getpid());
-	unsigned char sum[8];
-	int fd = -1, ret = -1;
-
-	put_u32((unsigned char *)w->buf.buf + w->count_at, w->nr);
-	put_u64(sum, checksum((const unsigned char *)w->buf.buf, w->buf.len));
-	if (dir && make_dirs(dir) < 0)
-		goto out;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		goto out;
-	if (write_all(fd, w->buf.buf, w->buf.len) < 0 ||
-	    write_all(fd, (const char *)sum, sizeof(sum)) < 0) {
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
-		unlink(tmp);
-		goto out;
-	}
-	ret = 0;
-out:
-	free(tmp);
-	free(dir);
-	return ret;
+	rt_put_le32((unsigned char *)w->buf.buf + w->count_at, w->nr);
+	return rt_cache_file_write(path, w->buf.buf, w->buf.len);
 }
 
 void rt_header_cache_writer_release(struct rt_header_cache_writer *w)

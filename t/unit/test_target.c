@@ -3,7 +3,9 @@
  * files, in which order, errors with FILE:LINE, and the scratch
  * databases (an in-memory SQLite; on PostgreSQL a schema in a
  * transaction that is rolled back, against the server that
- * t/with-postgres.sh starts - those tests are skipped without it).
+ * t/with-postgres.sh starts - those tests are skipped without it), and
+ * on PostgreSQL the cache of the catalog loaded (a hit, a miss after an
+ * edit or a change of settings, a failed load never stored).
  */
 #include "util/compat.h"
 #include <setjmp.h>
@@ -17,6 +19,7 @@
 #include "schema/catalog.h"
 #include "schema/inspect.h"
 #include "schema/target.h"
+#include "schema/target_cache.h"
 #include "tmpdir_fixture.h"
 #include "util/buf.h"
 #include "util/alloc.h"
@@ -626,6 +629,214 @@ static void test_pg_thousand_tables(void **state)
 	free(file);
 }
 
+/* ---- PostgreSQL, through the cache (target_cache.h) ------------------ */
+
+/* What the connection sent: the number of CREATE TABLE statements. */
+static unsigned creates;
+
+static void count_creates(void *baton, const char *sql)
+{
+	(void)baton;
+	if (rt_starts_with(sql, "CREATE TABLE"))
+		creates++;
+}
+
+/* Load `target` through the cache in `cache_dir`; its dump. */
+static char *load(const char *target, const char *cache_dir)
+{
+	struct rt_catalog cat;
+	struct rt_error err = RT_ERROR_INIT;
+	char *text;
+
+	rt_catalog_init(&cat, RT_DIALECT_POSTGRESQL);
+	if (rt_schema_load_target_cached(&cat, pg, target, cache_dir, &err) < 0)
+		fail_msg("%s", err.message);
+	text = dump(&cat);
+	rt_catalog_release(&cat);
+	return text;
+}
+
+static const char schema_v1[] =
+        "CREATE TABLE parent (id serial PRIMARY KEY, name text NOT NULL);\n"
+        "CREATE TABLE child (\n"
+        "  id int PRIMARY KEY,\n"
+        "  parent_id int REFERENCES parent ON DELETE CASCADE,\n"
+        "  at timestamptz DEFAULT '2024-01-01 12:00:00+00'\n"
+        ");\n"
+        "CREATE INDEX ix_child_parent ON child (parent_id);\n";
+
+static void test_pg_cache_hit_then_miss_after_edit(void **state)
+{
+	char *cache_dir = rt_path_join(tmpdir, "cache");
+	char *target = write_file("schema.sql", schema_v1);
+	char *first, *second, *third, *cache_file;
+	struct rt_buf bytes = RT_BUF_INIT;
+	struct rt_error err = RT_ERROR_INIT;
+
+	(void)state;
+	pg->echo = count_creates;
+	/* a miss: the server loads the files */
+	creates = 0;
+	first = load(target, cache_dir);
+	assert_int_equal(creates, 2);
+	assert_non_null(strstr(first, "column child.parent_id integer"));
+	cache_file = rt_target_cache_path(cache_dir, target);
+	assert_true(rt_fs_exists(cache_file));
+
+	/* a hit: nothing is created, the same catalog */
+	creates = 0;
+	second = load(target, cache_dir);
+	assert_int_equal(creates, 0);
+	assert_string_equal(first, second);
+	free(second);
+
+	/* an edit that keeps the size still misses */
+	free(write_file("schema.sql", schema_v1));
+	{
+		char *edited = rt_xstrdup(schema_v1);
+
+		memcpy(strstr(edited, "name text"), "nome", 4);
+		free(write_file("schema.sql", edited));
+		free(edited);
+	}
+	creates = 0;
+	second = load(target, cache_dir);
+	assert_int_equal(creates, 2);
+	assert_non_null(strstr(second, "column parent.nome text NOT NULL"));
+	assert_null(strstr(second, "column parent.name "));
+
+	/* the settings that print defaults are part of the key */
+	pg_must(pg, "SET TimeZone = 'Asia/Tokyo'");
+	creates = 0;
+	third = load(target, cache_dir);
+	assert_int_equal(creates, 2);
+	assert_non_null(strstr(third, "+09'::timestamp with time zone"));
+	pg_must(pg, "RESET TimeZone");
+	free(third);
+
+	/* a damaged cache is loaded again, and rewritten */
+	if (rt_fs_read_file(&bytes, cache_file, &err) < 0)
+		fail_msg("%s", err.message);
+	bytes.buf[bytes.len / 2] ^= 0x20;
+	if (rt_fs_write_file(cache_file, bytes.buf, bytes.len, false, &err) < 0)
+		fail_msg("%s", err.message);
+	creates = 0;
+	third = load(target, cache_dir);
+	assert_int_equal(creates, 2);
+	assert_string_equal(second, third);
+	free(third);
+	creates = 0;
+	third = load(target, cache_dir);
+	assert_int_equal(creates, 0);
+	assert_string_equal(second, third);
+
+	/* without a cache folder, every load is a load */
+	creates = 0;
+	free(load(target, NULL));
+	assert_int_equal(creates, 2);
+
+	pg->echo = NULL;
+	rt_buf_release(&bytes);
+	free(first);
+	free(second);
+	free(third);
+	free(cache_file);
+	free(target);
+	free(cache_dir);
+}
+
+/*
+ * A desired schema that fails is never stored: each run fails alike,
+ * naming the file and line, and the entry of the last good load stays.
+ */
+static void test_pg_cache_failed_load_not_stored(void **state)
+{
+	char *cache_dir = rt_path_join(tmpdir, "cache");
+	char *target = write_file("schema.sql", schema_v1), *cache_file;
+	struct rt_buf before = RT_BUF_INIT, after = RT_BUF_INIT;
+	struct rt_error err = RT_ERROR_INIT;
+
+	(void)state;
+	free(load(target, cache_dir));
+	cache_file = rt_target_cache_path(cache_dir, target);
+	if (rt_fs_read_file(&before, cache_file, &err) < 0)
+		fail_msg("%s", err.message);
+	free(write_file("schema.sql", "CREATE TABLE a (id int);\n"
+	                              "CREATE TABLE b (id nosuchtype);\n"));
+	for (int run = 0; run < 2; run++) {
+		struct rt_catalog cat;
+
+		rt_error_clear(&err);
+		rt_catalog_init(&cat, RT_DIALECT_POSTGRESQL);
+		assert_int_equal(rt_schema_load_target_cached(&cat, pg, target,
+		                                              cache_dir, &err),
+		                 RT_EPARSE);
+		assert_string_equal(err.loc.path, target);
+		assert_int_equal(err.loc.line, 2);
+		assert_non_null(strstr(err.message, "nosuchtype"));
+		assert_int_equal(cat.nr_tables, 0);
+	}
+	if (rt_fs_read_file(&after, cache_file, &err) < 0)
+		fail_msg("%s", err.message);
+	assert_int_equal(before.len, after.len);
+	assert_memory_equal(before.buf, after.buf, before.len);
+	rt_buf_release(&before);
+	rt_buf_release(&after);
+	free(cache_file);
+	free(target);
+	free(cache_dir);
+}
+
+/* The key of two files /p/1.sql and /p/2.sql holding `one` and `two`. */
+static void key_of_files(struct rt_buf *key, const char *one, const char *two)
+{
+	struct rt_strvec files = RT_STRVEC_INIT, texts = RT_STRVEC_INIT;
+	struct rt_error err = RT_ERROR_INIT;
+
+	rt_strvec_push(&files, "/p/1.sql");
+	rt_strvec_push(&files, "/p/2.sql");
+	rt_strvec_push(&texts, one);
+	rt_strvec_push(&texts, two);
+	if (rt_target_cache_key(key, pg, &files, &texts, &err) < 0)
+		fail_msg("%s", err.message);
+	rt_strvec_clear(&files);
+	rt_strvec_clear(&texts);
+}
+
+/* The key: the same for the same files and server, else different. */
+static void test_pg_cache_key(void **state)
+{
+	static const char a1[] = "CREATE TABLE a (x int);";
+	static const char b1[] = "CREATE TABLE b (x int);";
+	struct rt_buf a = RT_BUF_INIT, b = RT_BUF_INIT;
+
+	(void)state;
+	key_of_files(&a, a1, b1);
+	key_of_files(&b, a1, b1);
+	assert_string_equal(a.buf, b.buf);
+	assert_non_null(strstr(a.buf, "postgresql\n"));
+	assert_non_null(strstr(a.buf, "file /p/2.sql 23 "));
+	assert_false(rt_db_in_transaction(pg));
+
+	/* a byte of a file */
+	key_of_files(&b, a1, "CREATE TABLE c (x int);");
+	assert_string_not_equal(a.buf, b.buf);
+	/* the same bytes in the other order */
+	key_of_files(&b, b1, a1);
+	assert_string_not_equal(a.buf, b.buf);
+
+	/* the search_path */
+	pg_must(pg, "SET search_path = rt_tgt, public");
+	key_of_files(&b, a1, b1);
+	assert_string_not_equal(a.buf, b.buf);
+	pg_must(pg, "SET search_path = rt_tgt");
+	key_of_files(&b, a1, b1);
+	assert_string_equal(a.buf, b.buf);
+
+	rt_buf_release(&a);
+	rt_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -655,6 +866,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		        test_pg_transaction_control_refused, setup_pg,
 		        teardown_pg),
+		cmocka_unit_test_setup_teardown(
+		        test_pg_cache_hit_then_miss_after_edit, setup_pg,
+		        teardown_pg),
+		cmocka_unit_test_setup_teardown(
+		        test_pg_cache_failed_load_not_stored, setup_pg,
+		        teardown_pg),
+		cmocka_unit_test_setup_teardown(test_pg_cache_key, setup_pg,
+		                                teardown_pg),
 		cmocka_unit_test_setup_teardown(
 		        test_pg_key_to_the_database_refused, setup_pg,
 		        teardown_pg),
