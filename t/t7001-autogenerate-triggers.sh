@@ -61,6 +61,15 @@ triggers () {
 	rt_sqlite test.db "SELECT name || ' ON ' || tbl_name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
 }
 
+# all_three_triggers: the database has the three triggers of A and B.
+all_three_triggers () {
+	printf "%s\n" "child_added ON child" \
+		"child_notes_insert ON child_notes" \
+		"parent_renamed ON parent" >expect &&
+	triggers >actual &&
+	test_cmp expect actual
+}
+
 counts () {
 	rt_sqlite test.db "SELECT (SELECT count(*) FROM parent) || ' ' || (SELECT count(*) FROM child) || ' ' || (SELECT count(*) FROM audit)"
 }
@@ -107,13 +116,7 @@ test_expect_success 'upgrade: no row lost, cascade children kept, triggers work'
 	echo "2 3 3" >expect &&
 	counts >actual &&
 	test_cmp expect actual &&
-	cat >expect <<-\EOF &&
-	child_added ON child
-	child_notes_insert ON child_notes
-	parent_renamed ON parent
-	EOF
-	triggers >actual &&
-	test_cmp expect actual &&
+	all_three_triggers &&
 	# the NULL note took the new default; the others kept theirs
 	echo "10:x 11: 12:y" >expect &&
 	rt_sqlite test.db "SELECT group_concat(id || '"'"':'"'"' || note, '"'"' '"'"') FROM child" >actual &&
@@ -164,13 +167,7 @@ test_expect_success 'downgrade to A: the old triggers and rows are back' '
 	echo "2 4 5" >expect &&
 	counts >actual &&
 	test_cmp expect actual &&
-	cat >expect <<-\EOF &&
-	child_added ON child
-	child_notes_insert ON child_notes
-	parent_renamed ON parent
-	EOF
-	triggers >actual &&
-	test_cmp expect actual
+	all_three_triggers
 '
 
 test_done

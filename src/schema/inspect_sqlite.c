@@ -787,12 +787,28 @@ static int parse_create_index(struct parser *p, struct index_item **items,
 	return 0;
 }
 
-/* CREATE VIEW name AS select: the SELECT, blanks normalised. */
-static int parse_create_view(struct parser *p, char **definition)
+/*
+ * The tokens from here to the end of the statement (without its ';'),
+ * blanks normalised; `expected` names what must be there.
+ */
+static int rest_of_statement(struct parser *p, const char *expected,
+                             char **text)
 {
 	size_t to = p->toks->nr;
 	struct rt_buf sb = RT_BUF_INIT;
 
+	while (to > p->i && rt_sql_tok_is_punct(p->toks, to - 1, ";"))
+		to--;
+	if (to == p->i)
+		return not_understood(p, expected);
+	rt_sql_tokens_add_span(&sb, p->toks, p->i, to);
+	*text = rt_buf_detach(&sb);
+	return 0;
+}
+
+/* CREATE VIEW name AS select: the SELECT, blanks normalised. */
+static int parse_create_view(struct parser *p, char **definition)
+{
 	if (parse_create_prefix(p, "VIEW"))
 		return RT_EUNSUPPORTED;
 	if (is_punct(p, "("))
@@ -804,13 +820,7 @@ static int parse_create_view(struct parser *p, char **definition)
 		                    p->name);
 	if (expect(p, "AS"))
 		return RT_EUNSUPPORTED;
-	while (to > p->i && rt_sql_tok_is_punct(p->toks, to - 1, ";"))
-		to--;
-	if (to == p->i)
-		return not_understood(p, "a SELECT");
-	rt_sql_tokens_add_span(&sb, p->toks, p->i, to);
-	*definition = rt_buf_detach(&sb);
-	return 0;
+	return rest_of_statement(p, "a SELECT", definition);
 }
 
 /*
@@ -820,18 +830,10 @@ static int parse_create_view(struct parser *p, char **definition)
  */
 static int parse_create_trigger(struct parser *p, char **definition)
 {
-	size_t to = p->toks->nr;
-	struct rt_buf sb = RT_BUF_INIT;
-
 	if (parse_create_prefix(p, "TRIGGER"))
 		return RT_EUNSUPPORTED;
-	while (to > p->i && rt_sql_tok_is_punct(p->toks, to - 1, ";"))
-		to--;
-	if (to == p->i)
-		return not_understood(p, "BEFORE, AFTER, INSTEAD OF or ON");
-	rt_sql_tokens_add_span(&sb, p->toks, p->i, to);
-	*definition = rt_buf_detach(&sb);
-	return 0;
+	return rest_of_statement(p, "BEFORE, AFTER, INSTEAD OF or ON",
+	                         definition);
 }
 
 /* ---- the inspector ---------------------------------------------------- */
