@@ -23,11 +23,8 @@
 
 char *rt_target_cache_path(const char *cache_dir, const char *target)
 {
-	size_t dl = strlen(cache_dir);
-
-	return rt_xstrfmt("%s%starget-%016" PRIx64, cache_dir,
-	                  dl && cache_dir[dl - 1] == '/' ? "" : "/",
-	                  rt_hash64(SEED_PATH, target, strlen(target)));
+	return rt_cache_file_path(cache_dir, "target",
+	                          rt_hash64(SEED_PATH, target, strlen(target)));
 }
 
 /*

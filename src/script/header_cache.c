@@ -28,7 +28,6 @@
 #include "util/cache_file.h"
 
 #include <fcntl.h>
-#include <inttypes.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -132,13 +131,11 @@ bool rt_file_stamp_is_racy(const struct rt_file_stamp *stamp,
 char *rt_header_cache_path(const char *cache_dir, const struct rt_strvec *dirs)
 {
 	uint64_t h = FNV_OFFSET;
-	size_t dl = strlen(cache_dir);
 
 	/* each folder with its NUL: no two lists join to the same bytes */
 	for (size_t i = 0; i < dirs->nr; i++)
 		h = fnv1a(h, dirs->v[i], strlen(dirs->v[i]) + 1);
-	return rt_xstrfmt("%s%sheaders-%016" PRIx64, cache_dir,
-	                  dl && cache_dir[dl - 1] == '/' ? "" : "/", h);
+	return rt_cache_file_path(cache_dir, "headers", h);
 }
 
 /* The whole file mapped read-only, or NULL; *len its size. */

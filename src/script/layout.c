@@ -132,29 +132,10 @@ static int end_step(const struct layout *l, int ret)
 	return ret;
 }
 
-/* mkdir -p of an absolute, normalised path (Python's os.makedirs). */
-static int make_dirs(const char *abs, struct rt_error *err)
-{
-	char *path = rt_xstrdup(abs);
-	char *slash = path;
-	int ret = 0;
-
-	while (!ret && (slash = strchr(slash + 1, '/')) != NULL) {
-		*slash = '\0';
-		if (!rt_fs_is_dir(path))
-			ret = rt_fs_mkdir(path, err);
-		*slash = '/';
-	}
-	if (!ret)
-		ret = rt_fs_mkdir(path, err);
-	free(path);
-	return ret;
-}
-
 static int make_dir_step(const struct layout *l, const char *abs)
 {
 	begin_step(l, "Creating directory", abs);
-	return end_step(l, make_dirs(abs, l->err));
+	return end_step(l, rt_fs_mkdir_p(abs, 0777, l->err));
 }
 
 static int write_step(const struct layout *l, const char *abs, const char *data,

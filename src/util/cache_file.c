@@ -8,6 +8,7 @@
 #include "../error_raise.h"
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -108,26 +109,12 @@ uint64_t rt_checksum64(const void *data, size_t len)
 	return h;
 }
 
-/* mkdir -p `dir` (mode 0700 for what it creates). */
-static int make_dirs(char *dir)
+char *rt_cache_file_path(const char *cache_dir, const char *kind, uint64_t hash)
 {
-	struct stat st;
+	char name[64];
 
-	if (!stat(dir, &st))
-		return S_ISDIR(st.st_mode) ? 0 : -1;
-	for (char *s = strchr(dir + 1, '/');; s = strchr(s + 1, '/')) {
-		if (s)
-			*s = '\0';
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-			if (s)
-				*s = '/';
-			return -1;
-		}
-		if (!s)
-			break;
-		*s = '/';
-	}
-	return 0;
+	snprintf(name, sizeof(name), "%s-%016" PRIx64, kind, hash);
+	return rt_path_join(cache_dir, name);
 }
 
 static int write_all(int fd, const char *p, size_t len)
@@ -152,11 +139,13 @@ int rt_cache_file_write(const char *path, const void *data, size_t len)
 	                    rt_xstrndup(path, (size_t)(slash - path)) :
 	                    NULL;
 	char *tmp = rt_xstrfmt("%s.tmp.%ld", path, (long)getpid());
+	struct rt_error ignored = RT_ERROR_INIT;
 	unsigned char sum[8];
 	int fd = -1, ret = -1;
 
 	rt_put_le64(sum, rt_checksum64(data, len));
-	if (dir && make_dirs(dir) < 0)
+	/* 0700: the folder is its owner's alone, as its files are */
+	if (dir && rt_fs_mkdir_p(dir, 0700, &ignored) < 0)
 		goto out;
 	/* 0600: a cache holds what its owner's files say */
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -174,6 +163,7 @@ int rt_cache_file_write(const char *path, const void *data, size_t len)
 	}
 	ret = 0;
 out:
+	rt_error_clear(&ignored);
 	free(tmp);
 	free(dir);
 	return ret;

@@ -73,6 +73,10 @@ uint64_t rt_hash64(uint64_t seed, const void *data, size_t len);
  */
 uint64_t rt_checksum64(const void *data, size_t len);
 
+/* `<cache_dir>/<kind>-<hash as 16 hex digits>`; caller frees. */
+char *rt_cache_file_path(const char *cache_dir, const char *kind,
+                         uint64_t hash);
+
 /*
  * Write `data` and its checksum (8 bytes, little-endian) to `path`,
  * whole or not at all: to `<path>.tmp.<pid>`, then renamed over `path`,

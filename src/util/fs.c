@@ -164,13 +164,40 @@ bool rt_fs_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-int rt_fs_mkdir(const char *path, struct rt_error *err)
+static int mkdir_mode(const char *path, mode_t mode, struct rt_error *err)
 {
-	if (mkdir(path, 0777) == 0 || (errno == EEXIST && rt_fs_is_dir(path)))
+	if (mkdir(path, mode) == 0 || (errno == EEXIST && rt_fs_is_dir(path)))
 		return 0;
 	return rt_error_set_at(err, RT_EIO, path, 0,
 	                       "cannot create directory '%s': %s", path,
 	                       strerror(errno));
+}
+
+int rt_fs_mkdir(const char *path, struct rt_error *err)
+{
+	return mkdir_mode(path, 0777, err);
+}
+
+int rt_fs_mkdir_p(const char *path, mode_t mode, struct rt_error *err)
+{
+	char *p, *slash;
+	int ret = 0;
+
+	if (rt_fs_is_dir(path))
+		return 0;
+	p = rt_xstrdup(path);
+	/* each parent in turn; a leading '/' is the root, not a parent */
+	for (slash = strchr(*p ? p + 1 : p, '/'); !ret && slash;
+	     slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (!rt_fs_is_dir(p))
+			ret = mkdir_mode(p, mode, err);
+		*slash = '/';
+	}
+	if (!ret)
+		ret = mkdir_mode(p, mode, err);
+	free(p);
+	return ret;
 }
 
 char *rt_path_join(const char *dir, const char *name)

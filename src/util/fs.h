@@ -53,6 +53,11 @@ bool rt_fs_is_dir(const char *path);
 bool rt_fs_exists(const char *path);
 /* mkdir; an existing directory is not an error. */
 int rt_fs_mkdir(const char *path, struct rt_error *err);
+/*
+ * mkdir -p: `path` and the parents it lacks, each created with `mode`
+ * (less the umask); directories already there are not an error.
+ */
+int rt_fs_mkdir_p(const char *path, mode_t mode, struct rt_error *err);
 
 /* `path` made absolute against the current directory, normalised (no "."
  * or ".." components, no duplicate slashes).  Caller frees. */

@@ -5,6 +5,7 @@
 #include "util/compat.h"
 #include <setjmp.h>
 #include <cmocka.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/alloc.h"
@@ -169,6 +170,44 @@ static void test_fs_roundtrip(void **state)
 	rt_buf_release(&sb);
 }
 
+/* mkdir -p: parents made with the mode, existing ones fine, a file in
+   the way an error naming it. */
+static void test_fs_mkdir_p(void **state)
+{
+	char dir[] = "/tmp/rt-util-XXXXXX";
+	struct rt_error err = RT_ERROR_INIT;
+	struct stat st;
+	char *deep, *mid, *file, *blocked;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	mid = rt_path_join(dir, "a");
+	deep = rt_path_join(dir, "a/b/c/");
+	file = rt_path_join(dir, "f");
+	blocked = rt_path_join(dir, "f/g");
+	assert_int_equal(rt_fs_mkdir_p(deep, 0700, &err), 0);
+	assert_true(rt_fs_is_dir(deep));
+	assert_int_equal(stat(mid, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(rt_fs_mkdir_p(deep, 0700, &err), 0); /* again */
+	assert_int_equal(rt_fs_write_file(file, "", 0, true, &err), 0);
+	assert_int_equal(rt_fs_mkdir_p(blocked, 0700, &err), RT_EIO);
+	assert_non_null(strstr(err.message, file));
+	rt_error_clear(&err);
+	unlink(file);
+	rmdir(deep);
+	*strrchr(deep, '/') = '\0'; /* a/b/c/ -> a/b/c */
+	rmdir(deep);
+	*strrchr(deep, '/') = '\0';
+	rmdir(deep);
+	rmdir(mid);
+	rmdir(dir);
+	free(mid);
+	free(deep);
+	free(file);
+	free(blocked);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_arena),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_fs_roundtrip),
+		cmocka_unit_test(test_fs_mkdir_p),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
