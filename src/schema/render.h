@@ -7,9 +7,9 @@
  * enum changes, `-- retort:` comment lines that say so and what to
  * check.  SQLite changes that ALTER TABLE cannot make are rendered as
  * SQLite's documented rebuild (new table, copy rows, drop old, rename,
- * re-create indexes; views are dropped and created around it by the
- * diff; triggers are not in the catalog, so a comment marks where they
- * would be created again), and *needs_fk_off is set - also when a table
+ * re-create indexes; views and triggers that name the table are dropped
+ * and created around it by the diff), and *needs_fk_off is set - also
+ * when a table
  * that another one still references is dropped: the script must then
  * carry the header `-- Foreign Keys: off` so the runner switches
  * enforcement off before the step's transaction and runs PRAGMA
